@@ -1,0 +1,128 @@
+"""Check an answers document against the question bank: the stable input contract.
+
+`{"product": "<free text, optional>", "answers": {<question id>: <value>}}`. Unknown ids and values and
+wrong types are errors with a "did you mean" for near misses; answers to questions that do not apply are
+ignored with a warning (by the engine); questions that apply but are unanswered are errors listing their
+prompts. Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
+record and field in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
+from atmp_cli.engine import applicable_answers
+
+TOP_LEVEL_KEYS = ("product", "answers")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass
+class Checked:
+    """A checked answers document: canonical answers in bank order, or the errors that stop it."""
+
+    product: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: list[FieldError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def clean_text(value: str) -> str:
+    """Strip ANSI escapes and control characters from user text (newlines and tabs become spaces)."""
+    return _CONTROL.sub("", value.replace("\n", " ").replace("\t", " ")).strip()
+
+
+def _check_value(question: Question, value: Any, where: str) -> tuple[Any, FieldError | None]:
+    """The canonical value (multi-selects in bank order) or an error."""
+    allowed = question.allowed
+    if question.kind == "single":
+        if not isinstance(value, str):
+            return None, FieldError(where, f"expected one of {', '.join(allowed)}, got {_type_name(value)}")
+        if value not in allowed:
+            return None, FieldError(where, f"unknown value {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
+        return value, None
+    if not isinstance(value, list):
+        hint = f' (use a list, e.g. ["{value}"])' if isinstance(value, str) else ""
+        return None, FieldError(where, f"expected a list of {', '.join(allowed)}, got {_type_name(value)}{hint}")
+    if not value:
+        return None, FieldError(where, "expected at least one value")
+    for item in value:
+        if not isinstance(item, str):
+            return None, FieldError(where, f"expected strings in the list, got {_type_name(item)}")
+        if item not in question.values:
+            return None, FieldError(
+                where, f"unknown value {item!r}{did_you_mean(item, question.values)}; allowed: {', '.join(question.values)}"
+            )
+    if len(set(value)) != len(value):
+        return None, FieldError(where, "a value is listed twice")
+    exclusive = [v for v in value if question.option(v).exclusive]
+    if exclusive and len(value) > 1:
+        return None, FieldError(where, f"{exclusive[0]!r} cannot be combined with other values")
+    chosen = set(value)
+    return [v for v in question.values if v in chosen], None
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
+
+
+def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = True) -> Checked:
+    """Check types, ids and values; with `require_complete`, also that every applicable question is answered."""
+    checked = Checked()
+    if not isinstance(document, dict):
+        checked.errors.append(FieldError("(document)", f"expected a JSON object with an 'answers' object, got {_type_name(document)}"))
+        return checked
+    for key in document:
+        if key not in TOP_LEVEL_KEYS:
+            checked.warnings.append(f"unknown top-level key {key!r} ignored{did_you_mean(key, TOP_LEVEL_KEYS)}")
+    product = document.get("product")
+    if product is not None and not isinstance(product, str):
+        checked.errors.append(FieldError("product", f"expected a string, got {_type_name(product)}"))
+    elif product is not None:
+        checked.product = clean_text(product)
+    raw = document.get("answers")
+    if raw is None:
+        raw = {}
+        if require_complete:
+            checked.errors.append(FieldError("answers", "missing: expected an object of question id to answer"))
+            return checked
+    if not isinstance(raw, dict):
+        checked.errors.append(FieldError("answers", f"expected an object of question id to answer, got {_type_name(raw)}"))
+        return checked
+    values: dict[str, Any] = {}
+    for qid, value in raw.items():
+        where = f"answers.{qid}"
+        question = ruleset.by_id.get(qid)
+        if question is None:
+            checked.errors.append(FieldError(where, f"unknown question id{did_you_mean(qid, ruleset.by_id)}"))
+            continue
+        canonical, error = _check_value(question, value, where)
+        if error:
+            checked.errors.append(error)
+        else:
+            values[qid] = canonical
+    checked.answers = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
+    if require_complete and not checked.errors:
+        missing = applicable_answers(ruleset, checked.answers).missing
+        if missing:
+            listing = "; ".join(f"{qid} ({ruleset.question(qid).prompt})" for qid in missing)
+            checked.errors.append(FieldError("answers", f"missing required answers: {listing}"))
+    return checked

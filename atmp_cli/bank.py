@@ -1,0 +1,514 @@
+"""Load a ruleset from `questions/<ruleset>/` and validate it once.
+
+The question bank, rules and legal texts are data edited by people who know the law, not the code; a slip
+there (a typo'd condition, a citation id that does not exist, a question asked before what it depends on)
+must surface as one clear line naming the file and the entry, never as a traceback at a user's desk or,
+worse, as a silently wrong classification. Everything that can be checked without answers is checked here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from atmp_cli import expressions
+from atmp_cli.expressions import Compiled, Node
+
+UNSURE = "unsure"
+BUILTIN_NOTE_NAMES = frozenset({"undetermined"})
+
+
+class BankError(Exception):
+    """The question bank is broken; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class LegalText:
+    """One legal text as collected in shared/legal, with how far it may be presented as the law's words."""
+
+    id: str
+    title: str
+    citation: str
+    status: str
+    confidence: str
+    source: str
+    label: str
+    paraphrase: str
+    text: str
+
+    @property
+    def presentation(self) -> str:
+        """'verbatim' (the law's wording), 'secondary' (quoted by another source) or 'paraphrase'."""
+        if not self.text:
+            return "paraphrase"
+        return "secondary" if self.label else "verbatim"
+
+    @property
+    def caveat(self) -> str:
+        """What the report must say next to the text so nobody mistakes it for the wording of the law."""
+        if self.presentation == "paraphrase":
+            return "paraphrase, not the wording of the law"
+        return self.label
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    finding: str
+    citations: tuple[str, ...]
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed and compiled `when` expression, keeping its source for display."""
+
+    source: str
+    node: Node
+    evaluate: Compiled
+
+    @classmethod
+    def parse(cls, source: str) -> "Condition":
+        node = expressions.parse(source)
+        return cls(" ".join(source.split()), node, expressions.compile_node(node))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    kind: str  # "single" or "multi"
+    prompt: str
+    help: str
+    when: Condition | None
+    unsure: bool
+    definitions: tuple[str, ...]
+    options: tuple[Option, ...]
+    when_text: str = ""
+
+    @property
+    def asked_when(self) -> str:
+        """When the question is asked, in words for people (falls back to the condition itself)."""
+        if self.when is None:
+            return "always"
+        return self.when_text or self.when.source
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """Every value an answers file may give, including 'unsure' where the bank allows it."""
+        return self.values + ((UNSURE,) if self.unsure else ())
+
+    def option(self, value: str) -> Option:
+        return next(option for option in self.options if option.value == value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named condition with the findings the report prints when it holds or fails."""
+
+    id: str
+    when: Condition
+    met: str
+    failed: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One ATMP class: it holds when every one of its tests (rule ids) holds."""
+
+    id: str
+    code: str
+    tests: tuple[str, ...]
+    citations: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a product that is not an ATMP likely belongs, and why it is not one."""
+
+    id: str
+    when: Condition
+    reason: str
+    belongs: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    when: Condition
+    text: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """A validated ruleset. `order` lists derived names (rules, definitions) so each follows what it reads."""
+
+    id: str
+    version: str
+    title: str
+    legal_texts_as_of: str
+    disclaimer: str
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    rules: dict[str, Rule]
+    definitions: tuple[Definition, ...]
+    destinations: tuple[Destination, ...]
+    notes: tuple[Note, ...]
+    national: dict[str, tuple[Note, ...]]
+    country_names: dict[str, str]
+    texts: dict[str, LegalText]
+    labels: dict[str, str]
+    order: tuple[str, ...]
+    root: Path
+    by_id: dict[str, Question] = field(default_factory=dict)
+
+    def question(self, question_id: str) -> Question:
+        return self.by_id[question_id]
+
+    def section_title(self, section_id: str) -> str:
+        return next(s.title for s in self.sections if s.id == section_id)
+
+    def definition_by_code(self, code: str) -> Definition:
+        return next(d for d in self.definitions if d.code == code)
+
+
+# ---------------------------------------------------------------------------------------------- locating
+
+
+def questions_root() -> Path:
+    """Where the rulesets live: inside the installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "questions", here.parent / "questions"):
+        if candidate.is_dir():
+            return candidate
+    raise BankError(f"no questions/ folder found next to {here}: the installation is incomplete")
+
+
+def available_rulesets() -> list[str]:
+    root = questions_root()
+    return sorted(p.parent.name for p in root.glob("*/ruleset.toml"))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' suffix for near misses, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@lru_cache(maxsize=None)
+def load(ruleset_id: str = "eu") -> Ruleset:
+    """Load and validate a ruleset by id; cached, since the data never changes while atmp runs."""
+    root = questions_root()
+    folder = root / ruleset_id
+    if not (folder / "ruleset.toml").is_file():
+        known = available_rulesets()
+        raise BankError(f"unknown ruleset {ruleset_id!r}{did_you_mean(ruleset_id, known)}; available: {', '.join(known)}")
+    return _Loader(folder).build()
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise BankError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise BankError(f"{path}: cannot be read: {error.strerror}") from None
+
+
+class _Loader:
+    """Reads the files of one ruleset folder and checks them against each other."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def where(self, filename: str, kind: str, entry: Any) -> str:
+        return f"{self.folder / filename}: {kind} {entry!r}"
+
+    def fields(self, table: Any, where: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+        if not isinstance(table, dict):
+            raise BankError(f"{where}: expected a table")
+        unknown = set(table) - required - optional
+        if unknown:
+            name = sorted(unknown)[0]
+            raise BankError(f"{where}: unknown key {name!r}{did_you_mean(name, required | optional)}")
+        missing = required - set(table)
+        if missing:
+            raise BankError(f"{where}: missing key {sorted(missing)[0]!r}")
+        return table
+
+    def condition(self, source: Any, where: str) -> Condition:
+        if not isinstance(source, str):
+            raise BankError(f"{where}: 'when' must be a string")
+        try:
+            return Condition.parse(source)
+        except expressions.ExpressionError as error:
+            raise BankError(f"{where}: {error}") from None
+
+    def build(self) -> Ruleset:
+        meta = self.fields(
+            _read(self.folder / "ruleset.toml"),
+            f"{self.folder / 'ruleset.toml'}",
+            {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
+            {"disclaimer"},
+        )
+        sections = tuple(Section(s["id"], s["title"]) for s in meta["section"])
+        texts = self.load_texts()
+        questions = self.load_questions({s.id for s in sections})
+        rules_file = self.fields(
+            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note"}
+        )
+        rules = {}
+        for raw in rules_file["rule"]:
+            where = self.where("rules.toml", "rule", raw.get("id"))
+            item = self.fields(raw, where, {"id", "when", "met", "failed", "citations"}, set())
+            rules[item["id"]] = Rule(item["id"], self.condition(item["when"], where), item["met"], item["failed"], tuple(item["citations"]))
+        definitions = tuple(
+            Definition(d["id"], d["code"], tuple(d["tests"]), tuple(d["citations"]), d["reason"])
+            for d in (
+                self.fields(raw, self.where("rules.toml", "definition", raw.get("id")), {"id", "code", "tests", "citations", "reason"}, set())
+                for raw in rules_file["definition"]
+            )
+        )
+        destinations = tuple(
+            Destination(d["id"], self.condition(d["when"], self.where("rules.toml", "destination", d["id"])), d["reason"], d["belongs"], tuple(d["citations"]))
+            for d in (
+                self.fields(raw, self.where("rules.toml", "destination", raw.get("id")), {"id", "when", "reason", "belongs", "citations"}, set())
+                for raw in rules_file.get("destination", [])
+            )
+        )
+        notes = self.load_notes(rules_file.get("note", []), "rules.toml")
+        national, country_names = self.load_national()
+        ruleset = Ruleset(
+            id=meta["id"],
+            version=meta["version"],
+            title=meta["title"],
+            legal_texts_as_of=meta["legal_texts_as_of"],
+            disclaimer=meta.get("disclaimer", ""),
+            sections=sections,
+            questions=questions,
+            rules=rules,
+            definitions=definitions,
+            destinations=destinations,
+            notes=notes,
+            national=national,
+            country_names=country_names,
+            texts=texts,
+            labels=dict(meta["labels"]),
+            order=(),
+            root=self.folder,
+            by_id={q.id: q for q in questions},
+        )
+        return _Checker(ruleset, self.folder).check()
+
+    def load_texts(self) -> dict[str, LegalText]:
+        texts: dict[str, LegalText] = {}
+        keys = {"id", "title", "citation", "status", "confidence", "source", "label", "paraphrase", "text"}
+        for path in sorted((self.folder / "legal").glob("*.toml")):
+            for raw in _read(path).get("text", []):
+                where = f"{path}: text {raw.get('id')!r}"
+                item = self.fields(raw, where, keys, set())
+                if item["id"] in texts:
+                    raise BankError(f"{where}: duplicate legal text id")
+                if not item["text"].strip() and not item["paraphrase"].strip():
+                    raise BankError(f"{where}: neither a quotation nor a paraphrase")
+                texts[item["id"]] = LegalText(**{k: item[k].strip() if k in ("text", "paraphrase") else item[k] for k in keys})
+        return texts
+
+    def load_questions(self, section_ids: set[str]) -> tuple[Question, ...]:
+        path = self.folder / "questions.toml"
+        questions = []
+        for raw in _read(path).get("question", []):
+            where = self.where("questions.toml", "question", raw.get("id"))
+            item = self.fields(
+                raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"}, {"when", "when_text", "unsure"}
+            )
+            if item["section"] not in section_ids:
+                raise BankError(f"{where}: unknown section {item['section']!r}{did_you_mean(item['section'], section_ids)}")
+            if item["kind"] not in ("single", "multi"):
+                raise BankError(f"{where}: kind must be 'single' or 'multi', not {item['kind']!r}")
+            options = []
+            for option in item["option"]:
+                owhere = f"{where}, option {option.get('value')!r}"
+                o = self.fields(option, owhere, {"value", "label", "finding", "citations"}, {"exclusive"})
+                if o["value"] == UNSURE:
+                    raise BankError(f"{owhere}: 'unsure' is not an option; set unsure = true on the question")
+                options.append(Option(o["value"], o["label"], o["finding"], tuple(o["citations"]), bool(o.get("exclusive", False))))
+            if len({o.value for o in options}) != len(options):
+                raise BankError(f"{where}: duplicate option values")
+            when = self.condition(item["when"], where) if "when" in item else None
+            questions.append(
+                Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
+                         bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""))
+            )
+        if len({q.id for q in questions}) != len(questions):
+            raise BankError(f"{path}: duplicate question ids")
+        return tuple(questions)
+
+    def load_notes(self, raws: list[Any], filename: str) -> tuple[Note, ...]:
+        notes = []
+        for raw in raws:
+            where = self.where(filename, "note", raw.get("id"))
+            item = self.fields(raw, where, {"id", "when", "text", "citations"}, set())
+            notes.append(Note(item["id"], self.condition(item["when"], where), item["text"], tuple(item["citations"])))
+        return tuple(notes)
+
+    def load_national(self) -> tuple[dict[str, tuple[Note, ...]], dict[str, str]]:
+        national: dict[str, tuple[Note, ...]] = {}
+        names: dict[str, str] = {}
+        for path in sorted((self.folder / "national").glob("*.toml")):
+            data = self.fields(_read(path), str(path), {"country", "name", "note"}, set())
+            country = data["country"].upper()
+            national[country] = self.load_notes(data["note"], f"national/{path.name}")
+            names[country] = data["name"]
+        return national, names
+
+
+class _Checker:
+    """Cross-checks: names, values, citations, and that every question follows what its condition reads."""
+
+    def __init__(self, ruleset: Ruleset, folder: Path) -> None:
+        self.r = ruleset
+        self.folder = folder
+
+    def check(self) -> Ruleset:
+        r = self.r
+        derived = set(r.rules) | {d.id for d in r.definitions}
+        clash = derived & set(r.by_id)
+        if clash:
+            raise BankError(f"{self.folder}: {sorted(clash)[0]!r} is both a question and a rule")
+        for question in r.questions:
+            where = f"{self.folder / 'questions.toml'}: question {question.id!r}"
+            self.citations(question.definitions, where)
+            for option in question.options:
+                self.citations(option.citations, f"{where}, option {option.value!r}")
+            if question.when:
+                self.names(question.when, where)
+        for rule in r.rules.values():
+            where = f"{self.folder / 'rules.toml'}: rule {rule.id!r}"
+            self.names(rule.when, where)
+            self.citations(rule.citations, where)
+        for definition in r.definitions:
+            where = f"{self.folder / 'rules.toml'}: definition {definition.id!r}"
+            for test in definition.tests:
+                if test not in r.rules:
+                    raise BankError(f"{where}: unknown rule {test!r}{did_you_mean(test, r.rules)}")
+            self.citations(definition.citations, where)
+            if definition.code not in r.labels:
+                raise BankError(f"{where}: no label for {definition.code!r} in ruleset.toml [labels]")
+        for destination in r.destinations:
+            where = f"{self.folder / 'rules.toml'}: destination {destination.id!r}"
+            self.names(destination.when, where)
+            self.citations(destination.citations, where)
+        all_notes = [("rules.toml", n) for n in r.notes] + [
+            (f"national/{c.lower()}.toml", n) for c, notes in r.national.items() for n in notes
+        ]
+        for filename, note in all_notes:
+            where = f"{self.folder / filename}: note {note.id!r}"
+            self.names(note.when, where, extra=BUILTIN_NOTE_NAMES)
+            self.citations(note.citations, where)
+        order = self.evaluation_order()
+        checked = replace(r, order=order)
+        self.question_order(checked)
+        return checked
+
+    def citations(self, ids: Iterable[str], where: str) -> None:
+        for cid in ids:
+            if cid not in self.r.texts:
+                raise BankError(f"{where}: unknown legal text id {cid!r}{did_you_mean(cid, self.r.texts)}")
+
+    def names(self, condition: Condition, where: str, extra: frozenset[str] = frozenset()) -> None:
+        r = self.r
+        derived = set(r.rules) | {d.id for d in r.definitions} | extra
+        for name in expressions.rule_names(condition.node):
+            if name not in derived:
+                hint = " (questions must be compared, e.g. 'x == yes')" if name in r.by_id else did_you_mean(name, derived)
+                raise BankError(f"{where}: unknown rule {name!r}{hint}")
+        for compare in expressions.comparisons(condition.node):
+            question = r.by_id.get(compare.name)
+            if question is None:
+                raise BankError(f"{where}: unknown question {compare.name!r}{did_you_mean(compare.name, r.by_id)}")
+            allowed_ops = ("has", "has_any") if question.kind == "multi" else ("==", "!=", "in")
+            if compare.op not in allowed_ops:
+                raise BankError(f"{where}: {compare.name!r} is a {question.kind} question; use {' or '.join(allowed_ops)}")
+            for value in compare.values:
+                if value not in question.values:
+                    raise BankError(f"{where}: {value!r} is not an option of {compare.name!r}{did_you_mean(value, question.values)}")
+
+    def dependencies(self, name: str) -> set[str]:
+        """Direct names a rule or definition reads."""
+        if name in self.r.rules:
+            return expressions.names(self.r.rules[name].when.node)
+        definition = next(d for d in self.r.definitions if d.id == name)
+        return set(definition.tests)
+
+    def evaluation_order(self) -> tuple[str, ...]:
+        derived = list(self.r.rules) + [d.id for d in self.r.definitions]
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, chain: tuple[str, ...]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                raise BankError(f"{self.folder / 'rules.toml'}: rules depend on each other in a cycle: {' -> '.join(chain + (name,))}")
+            state[name] = 1
+            for dep in sorted(self.dependencies(name)):
+                if dep in self.r.rules or any(d.id == dep for d in self.r.definitions):
+                    visit(dep, chain + (name,))
+            state[name] = 2
+            order.append(name)
+
+        for name in derived:
+            visit(name, ())
+        return tuple(order)
+
+    def question_order(self, ruleset: Ruleset) -> None:
+        """A question may only depend on questions asked before it, or the walk could not decide whether to ask it."""
+        index = {q.id: i for i, q in enumerate(ruleset.questions)}
+        for question in ruleset.questions:
+            if question.when is None:
+                continue
+            for dep in self.question_dependencies(expressions.names(question.when.node)):
+                if index[dep] >= index[question.id]:
+                    raise BankError(
+                        f"{self.folder / 'questions.toml'}: question {question.id!r}: its condition reads {dep!r}, "
+                        "which is not asked before it"
+                    )
+
+    def question_dependencies(self, names: set[str]) -> set[str]:
+        seen: set[str] = set()
+        questions: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.r.by_id:
+                questions.add(name)
+            else:
+                todo.extend(self.dependencies(name))
+        return questions

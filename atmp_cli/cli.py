@@ -1,0 +1,136 @@
+"""The `atmp` command line: thin typer commands over the engine.
+
+Only typer is imported at start-up; each command imports what it needs when it runs, so `atmp --version`
+and `atmp classify --format json` do not pay for questionary or the report renderers.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Callable, List, Optional, TypeVar
+
+import typer
+
+from atmp_cli import __version__
+from atmp_cli.errors import CliError, report
+from atmp_cli.exit_codes import ExitCode
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0    classified (any class, including not-ATMP)
+  1    invalid input (the message names the file, record and field)
+  2    usage error (also: wizard asked for without a terminal)
+  3    undetermined (the outcome depends on answers marked unsure)
+  130  interrupted (wizard answers so far are saved; resume with --resume)
+"""
+
+app = typer.Typer(
+    name="atmp",
+    help="Is this product an advanced therapy medicinal product (ATMP) under EU law, and of which kind? "
+    "Walks through origin, processing, intended use and device components, and prints a classification "
+    "report quoting the legal text behind each step.",
+    epilog=EXIT_CODES_HELP,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+T = TypeVar("T")
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _guarded(run: Callable[[], T]) -> T:
+    """Run a command body, turning our errors into a one-line message and the documented exit code."""
+    from atmp_cli.bank import BankError
+
+    try:
+        return run()
+    except CliError as error:
+        raise typer.Exit(report(error)) from None
+    except BankError as error:
+        raise typer.Exit(report(CliError(f"question bank: {error}", ExitCode.INVALID_INPUT))) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"atmp {__version__}")
+        raise typer.Exit(ExitCode.CLASSIFIED)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """atmp: ATMP classification under EU law."""
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def classify(
+    answers: Optional[str] = typer.Option(None, "--answers", "-a", metavar="FILE", help="Answers file (JSON); '-' reads stdin. Without it, the wizard asks at a terminal."),
+    example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format on stdout."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout (atomically)."),
+    country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Classify a product from an answers file, a built-in example, or the interactive wizard."""
+    from atmp_cli.commands.classify import ClassifyOptions, run
+
+    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value, output=output, country=country, ruleset=ruleset)
+    raise typer.Exit(_guarded(lambda: run(options)))
+
+
+@app.command()
+def examples(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List the built-in examples and how each classifies."""
+    from atmp_cli.commands.reference import list_examples
+
+    _guarded(lambda: list_examples(ruleset, fmt.value))
+
+
+@app.command()
+def questions(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List the question bank: id, section, prompt, allowed answers, when it is asked."""
+    from atmp_cli.commands.reference import list_questions
+
+    _guarded(lambda: list_questions(ruleset, fmt.value))
+
+
+@app.command()
+def definitions(
+    ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Legal text ids; all when omitted."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Print the legal texts atmp cites, verbatim, with citation and source."""
+    from atmp_cli.commands.reference import show_definitions
+
+    _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value))
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        # `atmp ... | head`: the reader left; nothing more to say and no traceback.
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,1 @@
+"""Command implementations; atmp_cli.cli holds only their typer signatures."""

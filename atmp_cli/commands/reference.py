@@ -1,0 +1,107 @@
+"""Reference commands: `atmp questions`, `atmp definitions`, `atmp examples`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from atmp_cli.commands.classify import load_ruleset
+from atmp_cli.errors import fail
+from atmp_cli.exit_codes import ExitCode
+from atmp_cli.result import citation_dict
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def list_questions(ruleset_id: str, fmt: str) -> None:
+    ruleset = load_ruleset(ruleset_id)
+    rows = [
+        {
+            "id": q.id,
+            "section": q.section,
+            "kind": q.kind,
+            "prompt": q.prompt,
+            "allowed": list(q.allowed),
+            "asked_when": q.asked_when,
+            "condition": q.when.source if q.when else None,
+            "definitions": list(q.definitions),
+        }
+        for q in ruleset.questions
+    ]
+    if fmt == "json":
+        _print_json(rows)
+        return
+    from rich.text import Text
+
+    console = _console()
+    for index, row in enumerate(rows, 1):
+        kind = "one of" if row["kind"] == "single" else "list of"
+        console.print(Text.assemble((f"{index:>2}. {row['id']}", "bold"), f"  [{ruleset.section_title(row['section'])}]"))
+        console.print(Text(f"    {row['prompt']}"))
+        console.print(Text(f"    answers: {kind} {', '.join(row['allowed'])}", style="dim"))
+        console.print(Text(f"    asked when: {row['asked_when']}", style="dim"))
+
+
+def show_definitions(ruleset_id: str, ids: list[str], fmt: str) -> None:
+    from atmp_cli.bank import did_you_mean
+
+    ruleset = load_ruleset(ruleset_id)
+    for cid in ids:
+        if cid not in ruleset.texts:
+            fail(f"unknown legal text id {cid!r}{did_you_mean(cid, ruleset.texts)}; see 'atmp definitions'", ExitCode.USAGE)
+    texts = [ruleset.texts[cid] for cid in ids] if ids else list(ruleset.texts.values())
+    if fmt == "json":
+        _print_json([citation_dict(text) for text in texts])
+        return
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = _console()
+    for text in texts:
+        body = Text()
+        body.append(text.title + "\n", style="bold")
+        if text.text:
+            if text.caveat:
+                body.append(f"({text.caveat})\n", style="italic yellow")
+            body.append(text.text + "\n")
+        if text.paraphrase:
+            body.append("Paraphrase, not the wording of the law:\n", style="italic yellow")
+            body.append(text.paraphrase + "\n")
+        body.append(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
+        if text.source:
+            body.append(f"\nSource: {text.source}", style="dim")
+        console.print(Panel(body, title=Text.assemble((text.id, "bold"), " — ", text.citation), title_align="left"))
+    console.print(Text(ruleset.disclaimer, style="dim"))
+
+
+def list_examples(ruleset_id: str, fmt: str) -> None:
+    from atmp_cli.answers import check_document
+    from atmp_cli.engine import classify
+    from atmp_cli.examples import example_paths, load_example
+
+    ruleset = load_ruleset(ruleset_id)
+    rows = []
+    for name in example_paths(ruleset):
+        document = load_example(ruleset, name)
+        checked = check_document(ruleset, document)
+        result = classify(ruleset, checked.answers, product=checked.product)
+        rows.append({"name": name, "product": checked.product, "classification": result.classification.label, "code": result.classification.code, "combined": result.classification.combined})
+    if fmt == "json":
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("example", "classification", "product", box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(row["name"], row["classification"], row["product"] or "")
+    console = _console()
+    console.print(table)
+    console.print("Run one with: atmp classify --example NAME", markup=False, style="dim")

@@ -1,0 +1,46 @@
+"""Read answers documents from files or stdin and check them, turning every problem into a CliError.
+
+The file name is part of every message, because in batch work and shell scripts "field X is wrong" is
+useless without knowing which file it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from atmp_cli.answers import Checked, check_document
+from atmp_cli.bank import Ruleset
+from atmp_cli.errors import fail
+from atmp_cli.exit_codes import ExitCode
+
+
+def read_json(source: str) -> tuple[str, Any]:
+    """(display name, parsed JSON) of a path or '-' for stdin."""
+    if source == "-":
+        name, raw = "<stdin>", sys.stdin.read()
+    else:
+        path = Path(source)
+        name = source
+        if not path.exists():
+            fail(f"{name}: no such file", ExitCode.USAGE)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            fail(f"{name}: not UTF-8 text")
+        except OSError as error:
+            fail(f"{name}: cannot be read: {error.strerror}")
+    try:
+        return name, json.loads(raw)
+    except json.JSONDecodeError as error:
+        fail(f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+
+
+def checked_document(ruleset: Ruleset, name: str, document: Any, *, require_complete: bool = True) -> Checked:
+    """Check a document; on errors, fail with one line per error naming the file and field."""
+    checked = check_document(ruleset, document, require_complete=require_complete)
+    if not checked.ok:
+        fail("\n".join(f"{name}: {error}" for error in checked.errors))
+    return checked

@@ -1,0 +1,1 @@
+"""Renderers: the same Result as terminal text, JSON, Markdown or HTML."""

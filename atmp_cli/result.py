@@ -1,0 +1,167 @@
+"""The classification result and its JSON form, the contract scripts depend on.
+
+Every renderer (terminal, Markdown, HTML, JSON, batch lines) starts from `Result.to_dict()`, so the formats
+cannot drift apart: they show the same content, differently laid out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from atmp_cli.bank import LegalText, Ruleset
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answered question on the decision path, with what it established and why."""
+
+    question: str
+    section: str
+    answer: Any
+    finding: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    rule: str
+    holds: bool | None  # None: depends on unsure answers
+    finding: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """How one ATMP definition fared, test by test: the report shows which condition failed."""
+
+    code: str
+    holds: bool | None
+    tests: tuple[TestOutcome, ...]
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Branch:
+    assume: dict[str, str]
+    code: str
+    combined: bool
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    code: str  # GTMP | sCTMP | TEP | not-ATMP | undetermined
+    combined: bool
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NoteOut:
+    id: str
+    text: str
+    citations: tuple[str, ...]
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Result:
+    schema_version: str
+    tool_version: str
+    ruleset: "Ruleset"
+    product: str | None
+    classification: Classification
+    path: tuple[Step, ...]
+    checks: tuple[Check, ...]
+    branches: tuple[Branch, ...]
+    belongs: tuple[str, ...]
+    notes: tuple[NoteOut, ...]
+    warnings: tuple[str, ...]
+    answers: dict[str, Any]
+    citation_ids: tuple[str, ...]
+    country: str | None
+
+    def to_dict(self, full_text: bool = True) -> dict[str, Any]:
+        """The JSON result. `full_text=False` keeps each citation's id and citation but not the quoted text."""
+        r = self.ruleset
+        return {
+            "schema_version": self.schema_version,
+            "tool_version": self.tool_version,
+            "ruleset": {"id": r.id, "version": r.version, "legal_texts_as_of": r.legal_texts_as_of},
+            "product": self.product,
+            "country": self.country,
+            "classification": {
+                "code": self.classification.code,
+                "combined": self.classification.combined,
+                "label": self.classification.label,
+                "reason": self.classification.reason,
+            },
+            "path": [
+                {
+                    "question": s.question,
+                    "section": s.section,
+                    "answer": s.answer,
+                    "finding": s.finding,
+                    "citations": list(s.citations),
+                }
+                for s in self.path
+            ],
+            "checks": [
+                {
+                    "definition": c.code,
+                    "holds": c.holds,
+                    "citations": list(c.citations),
+                    "tests": [
+                        {"rule": t.rule, "holds": t.holds, "finding": t.finding, "citations": list(t.citations)}
+                        for t in c.tests
+                    ],
+                }
+                for c in self.checks
+            ],
+            "branches": [
+                {"assume": b.assume, "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
+                for b in self.branches
+            ],
+            "belongs": list(self.belongs),
+            "notes": [
+                {"id": n.id, "text": n.text, "citations": list(n.citations), "country": n.country} for n in self.notes
+            ],
+            "citations": [citation_dict(r.texts[cid], full_text) for cid in self.citation_ids],
+            "warnings": list(self.warnings),
+            "answers": self.answers,
+        }
+
+
+def citation_dict(text: "LegalText", full_text: bool = True) -> dict[str, Any]:
+    """A legal text as cited in results and by `atmp definitions --format json`."""
+    entry: dict[str, Any] = {"id": text.id, "citation": text.citation}
+    if full_text:
+        entry.update(
+            {
+                "title": text.title,
+                "presentation": text.presentation,
+                "caveat": text.caveat,
+                "text": text.text,
+                "paraphrase": text.paraphrase,
+                "source": text.source,
+                "status": text.status,
+                "confidence": text.confidence,
+            }
+        )
+    return entry
+
+
+def canonical_answers_json(answers: dict[str, Any]) -> str:
+    """The answers as canonical JSON (sorted keys, no spaces): what the audit hash is taken over."""
+    return json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def answers_sha256(answers: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_answers_json(answers).encode("utf-8")).hexdigest()

@@ -1,0 +1,125 @@
+"""The question bank as data: it loads, quotes the law verbatim, and fails loudly when broken."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from atmp_cli import bank
+
+
+def test_contract_question_ids_and_order(ruleset):
+    ids = [q.id for q in ruleset.questions]
+    assert ids == [
+        "human_use", "contains_cells", "cell_source", "viable_cells", "nucleic_acid", "genetic_purpose",
+        "effect_from_sequence", "infectious_disease_vaccine", "manipulations", "other_manipulation_alters",
+        "intended_use", "same_essential_function", "non_viable_action", "device_integral", "device_kind",
+        "cells_primary_to_device", "hospital_exemption",
+    ]
+    assert [s.id for s in ruleset.sections] == ["origin", "processing", "intended_use", "device", "context"]
+
+
+def test_contract_values(ruleset):
+    q = ruleset.question
+    assert q("manipulations").values == (
+        "none", "cutting", "grinding", "shaping", "centrifugation", "antibiotic_soaking", "sterilisation",
+        "irradiation", "cell_separation", "filtering", "lyophilisation", "freezing", "cryopreservation",
+        "vitrification", "expansion", "genetic_modification", "activation", "differentiation", "other",
+    )
+    assert q("intended_use").values == ("regenerate_repair_replace", "treat_prevent_diagnose", "none_of_these")
+    assert q("nucleic_acid").values == ("none", "recombinant", "synthetic")
+    assert q("non_viable_action").allowed == ("pharmacological_immunological_metabolic", "physical_structural", "unsure")
+    unsure = {x.id for x in ruleset.questions if x.unsure}
+    assert unsure == {"other_manipulation_alters", "same_essential_function", "non_viable_action", "genetic_purpose",
+                      "effect_from_sequence", "cells_primary_to_device"}
+
+
+def test_every_question_has_prompt_help_and_definitions(ruleset):
+    for question in ruleset.questions:
+        assert question.prompt and question.help and question.definitions, question.id
+        for option in question.options:
+            assert option.label and option.finding, (question.id, option.value)
+
+
+def test_every_quoted_text_is_verbatim_in_shared_legal(ruleset, legal_corpus):
+    for text in ruleset.texts.values():
+        for part in (text.text, text.paraphrase):
+            if part:
+                assert part in legal_corpus, text.id
+
+
+def test_texts_not_found_verbatim_are_never_presented_as_the_law(ruleset):
+    for tid in ("reg1394-art2-1-d", "reg1394-art2-2", "reg1394-art2-3", "reg1394-art2-4", "reg1394-art2-5", "dir2001-83-art3-7"):
+        text = ruleset.texts[tid]
+        assert text.presentation in ("paraphrase", "secondary"), tid
+        assert text.caveat, tid
+        assert "NOT FOUND VERBATIM" in text.status, tid
+    for text in ruleset.texts.values():
+        if text.presentation == "verbatim":
+            assert text.status.startswith(("VERBATIM", "PARTIAL")), text.id
+
+
+def test_installed_copy_ships_its_own_texts(ruleset):
+    """The package reads questions/ from itself, never from ../shared."""
+    assert "shared" not in ruleset.root.parts
+    assert (ruleset.root / "legal").is_dir()
+
+
+# -------------------------------------------------------------------- broken banks fail with file and entry
+
+
+@pytest.fixture()
+def broken(tmp_path, monkeypatch):
+    """A copy of the questions/ folder to break; the loader is pointed at it."""
+    root = tmp_path / "questions"
+    shutil.copytree(bank.questions_root(), root)
+    monkeypatch.setattr(bank, "questions_root", lambda: root)
+    bank.load.cache_clear()
+    yield root / "eu"
+    bank.load.cache_clear()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "file, old, new, message",
+    [
+        ("questions.toml", 'when = "human_use == yes"', 'when = "human_use == yse"', "'yse' is not an option of 'human_use' (did you mean 'yes'?)"),
+        ("questions.toml", 'when = "human_use == yes"', 'when = "humn_use == yes"', "unknown question 'humn_use'"),
+        ("questions.toml", 'when = "human_use == yes"', 'when = "human_use =="', "unexpected end"),
+        ("questions.toml", 'definitions = ["reg1394-art2-1-a"]', 'definitions = ["reg1394-art2-1-z"]', "unknown legal text id 'reg1394-art2-1-z'"),
+        ("questions.toml", 'section = "origin"', 'section = "orgin"', "unknown section 'orgin'"),
+        ("questions.toml", 'kind = "single"', 'kind = "single"\npromt = "x"', "unknown key 'promt'"),
+        ("questions.toml", 'when = "human_use == yes"', 'when = "hospital_exemption == yes"', "not asked before it"),
+        ("rules.toml", 'when = "nucleic_acid == recombinant"', 'when = "nucleic_acid == recombinant and engineered"', ""),
+        ("rules.toml", 'tests = ["human_medicinal", "recombinant"', 'tests = ["human_medicinal", "recombinantt"', "unknown rule 'recombinantt'"),
+        ("rules.toml", 'when = "contains_cells == yes"', 'when = "has_cells"', "cycle"),
+        ("rules.toml", 'when = "intended_use has regenerate_repair_replace"', 'when = "intended_use == regenerate_repair_replace"', "is a multi question; use has or has_any"),
+    ],
+)
+def test_broken_bank_names_file_and_entry(broken, file, old, new, message):
+    edit(broken / file, old, new)
+    if not message:  # an allowed edit still loads
+        bank.load("eu")
+        return
+    with pytest.raises(bank.BankError) as error:
+        bank.load("eu")
+    assert message in str(error.value)
+    assert str(broken) in str(error.value)
+
+
+def test_invalid_toml_is_reported_with_the_file(broken):
+    (broken / "rules.toml").write_text("[[rule]\n", encoding="utf-8")
+    with pytest.raises(bank.BankError, match="rules.toml: not valid TOML"):
+        bank.load("eu")
+
+
+def test_unknown_ruleset_lists_the_available_ones():
+    with pytest.raises(bank.BankError, match="unknown ruleset 'ue'.*available: eu"):
+        bank.load("ue")

@@ -1,0 +1,192 @@
+"""The rules engine: every path ends in a classification; unsure answers branch; findings cite the law."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from atmp_cli.engine import applicable_answers, classify, is_asked
+
+CODES = {"GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined"}
+
+# Representative answers for multi-selects: every distinction a condition or rule draws is covered.
+MULTI = {
+    "cell_source": [["autologous"], ["autologous", "allogeneic"], ["xenogeneic"]],
+    "manipulations": [["none"], ["cutting"], ["expansion"], ["other"], ["centrifugation", "other"]],
+    "intended_use": [["regenerate_repair_replace"], ["treat_prevent_diagnose"],
+                     ["regenerate_repair_replace", "treat_prevent_diagnose"], ["none_of_these"]],
+}
+
+
+def all_paths(ruleset):
+    """Depth-first over the question tree: yields every complete answers dict the walk can produce."""
+    questions = ruleset.questions
+
+    def walk(index, answers):
+        if index == len(questions):
+            yield dict(answers)
+            return
+        question = questions[index]
+        if not is_asked(ruleset, question, answers):
+            yield from walk(index + 1, answers)
+            return
+        choices = MULTI.get(question.id) if question.kind == "multi" else list(question.allowed)
+        for value in choices:
+            answers[question.id] = value
+            yield from walk(index + 1, answers)
+            del answers[question.id]
+
+    yield from walk(0, {})
+
+
+@pytest.fixture(scope="module")
+def enumerated(ruleset):
+    seen_questions = set()
+    outcomes = set()
+    count = 0
+    for answers in all_paths(ruleset):
+        count += 1
+        seen_questions.update(answers)
+        assert not applicable_answers(ruleset, answers).missing
+        result = classify(ruleset, answers)
+        code = result.classification.code
+        assert code in CODES
+        if "unsure" not in answers.values():
+            assert code != "undetermined", answers
+        else:
+            assert code != "undetermined" or result.branches
+        outcomes.add((code, result.classification.combined))
+    return count, seen_questions, outcomes
+
+
+def test_every_path_ends_in_a_classification(enumerated):
+    count, _, outcomes = enumerated
+    assert count > 10_000
+    assert {code for code, _ in outcomes} == CODES
+    assert ("TEP", True) in outcomes and ("sCTMP", True) in outcomes and ("GTMP", True) in outcomes
+
+
+def test_every_question_is_reachable(enumerated, ruleset):
+    _, seen, _ = enumerated
+    assert seen == {q.id for q in ruleset.questions}
+
+
+def test_every_finding_and_rule_cites_existing_texts(ruleset):
+    ids = set(ruleset.texts)
+    for question in ruleset.questions:
+        assert set(question.definitions) <= ids
+        for option in question.options:
+            assert set(option.citations) <= ids
+    for rule in ruleset.rules.values():
+        assert rule.citations and set(rule.citations) <= ids, rule.id
+
+
+BASE_CELLS = {
+    "human_use": "yes", "contains_cells": "yes", "cell_source": ["autologous"], "viable_cells": "yes",
+    "nucleic_acid": "none", "manipulations": ["cell_separation"], "intended_use": ["regenerate_repair_replace"],
+    "same_essential_function": "yes", "device_integral": "no",
+}
+
+
+def test_unsure_that_matters_gives_undetermined_with_branches(ruleset):
+    answers = {**BASE_CELLS, "same_essential_function": "unsure"}
+    result = classify(ruleset, {**answers, "hospital_exemption": "no"})
+    assert result.classification.code == "undetermined"
+    branches = {b.assume["same_essential_function"]: b.code for b in result.branches}
+    assert branches == {"yes": "not-ATMP", "no": "TEP"}
+    assert any(n.id == "article_17" for n in result.notes)
+    assert "reg1394-art17" in result.citation_ids
+
+
+def test_unsure_that_does_not_matter_keeps_the_class(ruleset):
+    answers = {**BASE_CELLS, "manipulations": ["expansion", "other"], "other_manipulation_alters": "unsure", "hospital_exemption": "no"}
+    result = classify(ruleset, answers)
+    assert result.classification.code == "TEP"
+    assert not result.branches
+
+
+def test_only_the_unsure_answers_that_matter_make_branches(ruleset):
+    answers = {**BASE_CELLS, "manipulations": ["other"], "other_manipulation_alters": "unsure",
+               "same_essential_function": "unsure", "hospital_exemption": "no"}
+    result = classify(ruleset, answers)
+    assert result.classification.code == "undetermined"
+    assert len(result.branches) == 4
+    assert {tuple(sorted(b.assume)) for b in result.branches} == {("other_manipulation_alters", "same_essential_function")}
+    assert sum(b.code == "TEP" for b in result.branches) == 3
+
+
+def test_hospital_exemption_is_asked_only_for_atmps(ruleset):
+    not_atmp = applicable_answers(ruleset, BASE_CELLS)
+    assert "hospital_exemption" not in not_atmp.missing
+    atmp = applicable_answers(ruleset, {**BASE_CELLS, "manipulations": ["expansion"]})
+    assert atmp.missing == ("hospital_exemption",)
+    maybe = applicable_answers(ruleset, {**BASE_CELLS, "same_essential_function": "unsure"})
+    assert maybe.missing == ("hospital_exemption",)
+
+
+def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
+    result = classify(ruleset, {**BASE_CELLS, "hospital_exemption": "yes", "device_kind": "medical_device"})
+    assert result.classification.code == "not-ATMP"
+    assert "hospital_exemption" not in result.answers and "device_kind" not in result.answers
+    assert any("device_kind" in w and "device_integral == yes" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "changes, code, combined, destination",
+    [
+        ({"human_use": "no"}, "not-ATMP", False, "Veterinary"),
+        ({"intended_use": ["none_of_these"]}, "not-ATMP", False, "Not a medicinal product"),
+        ({"manipulations": ["expansion"], "device_integral": "yes", "device_kind": "medical_device"}, "TEP", True, None),
+        ({"manipulations": ["expansion"], "intended_use": ["treat_prevent_diagnose"], "device_integral": "yes",
+          "device_kind": "active_implantable"}, "sCTMP", True, None),
+        ({"viable_cells": "no", "manipulations": ["expansion"], "non_viable_action": "pharmacological_immunological_metabolic",
+          "device_integral": "yes", "device_kind": "medical_device", "cells_primary_to_device": "no"}, "not-ATMP", False, "medical device"),
+        ({"viable_cells": "no", "manipulations": ["expansion"], "non_viable_action": "pharmacological_immunological_metabolic",
+          "device_integral": "yes", "device_kind": "medical_device", "cells_primary_to_device": "yes"}, "TEP", True, None),
+        ({"nucleic_acid": "synthetic", "contains_cells": "no"}, "not-ATMP", False, "oligonucleotide"),
+        ({"contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "yes",
+          "infectious_disease_vaccine": "yes", "intended_use": ["treat_prevent_diagnose"]}, "not-ATMP", False, "vaccine"),
+        ({"nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "no", "infectious_disease_vaccine": "no",
+          "manipulations": ["genetic_modification"], "intended_use": ["treat_prevent_diagnose"]}, "sCTMP", False, None),
+        ({"manipulations": ["expansion"], "intended_use": ["regenerate_repair_replace", "treat_prevent_diagnose"]}, "TEP", False, None),
+    ],
+)
+def test_rules_from_the_law(ruleset, changes, code, combined, destination):
+    answers = {**BASE_CELLS, **changes}
+    answers = applicable_answers(ruleset, answers).effective
+    if "hospital_exemption" in applicable_answers(ruleset, answers).missing:
+        answers["hospital_exemption"] = "no"
+    result = classify(ruleset, answers)
+    assert (result.classification.code, result.classification.combined) == (code, combined)
+    if destination:
+        assert any(destination.lower() in b.lower() for b in result.belongs), result.belongs
+
+
+def test_tep_reports_non_product_factors_from_the_seed(ruleset):
+    result = classify(ruleset, {**BASE_CELLS, "manipulations": ["expansion"], "hospital_exemption": "no"})
+    note = next(n for n in result.notes if n.id == "tep_non_product_factors")
+    assert "surgical" in note.text and "biomaterials" in note.text
+
+
+def test_swedish_notes_only_with_country(ruleset):
+    answers = {**BASE_CELLS, "manipulations": ["expansion"], "hospital_exemption": "yes"}
+    plain = classify(ruleset, answers)
+    swedish = classify(ruleset, answers, country="SE")
+    assert not any(n.country for n in plain.notes)
+    ids = {n.id for n in swedish.notes if n.country == "SE"}
+    assert "se_hospital_exemption_permit" in ids
+    assert "se-lvfs-2011-3" in swedish.citation_ids
+    tissue = classify(ruleset, BASE_CELLS, country="SE")
+    assert any("National Board of Health and Welfare" in n.text for n in tissue.notes)
+
+
+def test_same_input_gives_identical_results(ruleset):
+    answers = {**BASE_CELLS, "same_essential_function": "unsure", "hospital_exemption": "no"}
+    assert classify(ruleset, answers).to_dict() == classify(ruleset, answers).to_dict()
+
+
+def test_mixed_autologous_allogeneic_note(ruleset):
+    result = classify(ruleset, {**BASE_CELLS, "cell_source": ["autologous", "allogeneic"], "manipulations": ["expansion"], "hospital_exemption": "no"})
+    assert any(n.id == "mixed_source" for n in result.notes)
+    assert "reg1394-art2-3" in result.citation_ids
