@@ -17,7 +17,7 @@ from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import applicable_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -49,32 +49,36 @@ def clean_text(value: str) -> str:
 
 
 def _check_value(question: Question, value: Any, where: str) -> tuple[Any, FieldError | None]:
-    """The canonical value (multi-selects in bank order) or an error."""
-    allowed = question.allowed
+    """The canonical value (multi-selects in bank order) or an error. The common, valid case is tested
+    first and cheaply: batch mode runs this for every answer of every record."""
     if question.kind == "single":
+        if value.__class__ is str and value in question.allowed_set:
+            return value, None
+        allowed = question.allowed
         if not isinstance(value, str):
             return None, FieldError(where, f"expected one of {', '.join(allowed)}, got {_type_name(value)}")
-        if value not in allowed:
-            return None, FieldError(where, f"unknown value {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
-        return value, None
+        return None, FieldError(where, f"unknown value {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
     if not isinstance(value, list):
         hint = f' (use a list, e.g. ["{value}"])' if isinstance(value, str) else ""
-        return None, FieldError(where, f"expected a list of {', '.join(allowed)}, got {_type_name(value)}{hint}")
+        return None, FieldError(where, f"expected a list of {', '.join(question.values)}, got {_type_name(value)}{hint}")
     if not value:
         return None, FieldError(where, "expected at least one value")
+    index = question.option_index
     for item in value:
-        if not isinstance(item, str):
+        if item.__class__ is not str:
             return None, FieldError(where, f"expected strings in the list, got {_type_name(item)}")
-        if item not in question.values:
+        if item not in index:
             return None, FieldError(
                 where, f"unknown value {item!r}{did_you_mean(item, question.values)}; allowed: {', '.join(question.values)}"
             )
-    if len(set(value)) != len(value):
-        return None, FieldError(where, "a value is listed twice")
-    exclusive = [v for v in value if question.option(v).exclusive]
-    if exclusive and len(value) > 1:
-        return None, FieldError(where, f"{exclusive[0]!r} cannot be combined with other values")
     chosen = set(value)
+    if len(chosen) != len(value):
+        return None, FieldError(where, "a value is listed twice")
+    if len(value) > 1 and not question.exclusive_values.isdisjoint(chosen):
+        exclusive = next(v for v in value if v in question.exclusive_values)
+        return None, FieldError(where, f"{exclusive!r} cannot be combined with other values")
+    if len(value) == 1:
+        return list(value), None
     return [v for v in question.values if v in chosen], None
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from atmp_cli import expressions
+from atmp_cli.compiler import CompiledQuestion, Walker, compile_walker
 from atmp_cli.expressions import Compiled, Node
 
 UNSURE = "unsure"
@@ -71,11 +72,19 @@ class Condition:
     source: str
     node: Node
     evaluate: Compiled
+    reads_rules: bool  # needs derived rules, not just answers, to evaluate
+    reads: frozenset[str]  # every name it reads directly
 
     @classmethod
     def parse(cls, source: str) -> "Condition":
         node = expressions.parse(source)
-        return cls(" ".join(source.split()), node, expressions.compile_node(node))
+        return cls(
+            " ".join(source.split()),
+            node,
+            expressions.compile_node(node),
+            bool(expressions.rule_names(node)),
+            frozenset(expressions.names(node)),
+        )
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,19 @@ class Question:
         return self.values + ((UNSURE,) if self.unsure else ())
 
     def option(self, value: str) -> Option:
-        return next(option for option in self.options if option.value == value)
+        return self.option_index[value]
+
+    @cached_property
+    def option_index(self) -> dict[str, Option]:
+        return {option.value: option for option in self.options}
+
+    @cached_property
+    def allowed_set(self) -> frozenset[str]:
+        return frozenset(self.allowed)
+
+    @cached_property
+    def exclusive_values(self) -> frozenset[str]:
+        return frozenset(option.value for option in self.options if option.exclusive)
 
 
 @dataclass(frozen=True)
@@ -158,9 +179,12 @@ class Section:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ruleset:
-    """A validated ruleset. `order` lists derived names (rules, definitions) so each follows what it reads."""
+    """A validated ruleset. `order` lists derived names (rules, definitions) so each follows what it reads.
+
+    Compared and hashed by identity (eq=False): one loaded ruleset is one object, so caches can key on it.
+    """
 
     id: str
     version: str
@@ -180,6 +204,7 @@ class Ruleset:
     order: tuple[str, ...]
     root: Path
     by_id: dict[str, Question] = field(default_factory=dict)
+    walker: Walker | None = None  # applicability and all rules compiled into one function (atmp_cli.compiler)
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
@@ -430,7 +455,13 @@ class _Checker:
             self.names(note.when, where, extra=BUILTIN_NOTE_NAMES)
             self.citations(note.citations, where)
         order = self.evaluation_order()
-        checked = replace(r, order=order)
+        walker = compile_walker(
+            [CompiledQuestion(q.id, q.when.node if q.when else None) for q in r.questions],
+            {rid: rule.when.node for rid, rule in r.rules.items()},
+            {d.id: d.tests for d in r.definitions},
+            order,
+        )
+        checked = replace(r, order=order, walker=walker)
         self.question_order(checked)
         return checked
 

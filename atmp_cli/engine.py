@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from atmp_cli import __version__
 from atmp_cli.bank import UNSURE, Question, Ruleset
-from atmp_cli.expressions import rule_names
 from atmp_cli.result import (
     SCHEMA_VERSION,
     Branch,
@@ -50,15 +50,7 @@ def _resolutions(ruleset: Ruleset, answers: Answers, only: Iterable[str] | None 
 
 def evaluate(ruleset: Ruleset, answers: Answers) -> dict[str, Any]:
     """Values of every question and derived rule for concrete answers (no 'unsure' left)."""
-    env: dict[str, Any] = {question.id: answers.get(question.id) for question in ruleset.questions}
-    definitions = {d.id: d for d in ruleset.definitions}
-    for name in ruleset.order:
-        definition = definitions.get(name)
-        if definition is None:
-            env[name] = ruleset.rules[name].when.evaluate(env)
-        else:
-            env[name] = all(env[test] for test in definition.tests)
-    return env
+    return ruleset.walker(answers).env
 
 
 def is_asked(ruleset: Ruleset, question: Question, answers_so_far: Answers) -> bool:
@@ -70,9 +62,13 @@ def is_asked(ruleset: Ruleset, question: Question, answers_so_far: Answers) -> b
     condition = question.when
     if condition is None:
         return True
-    if not rule_names(condition.node):
-        return any(condition.evaluate(resolved) for resolved in _resolutions(ruleset, answers_so_far))
-    return any(condition.evaluate(evaluate(ruleset, resolved)) for resolved in _resolutions(ruleset, answers_so_far))
+    unsure = [qid for qid, value in answers_so_far.items() if value == UNSURE]
+    if not unsure:
+        return condition.evaluate(ruleset.walker(answers_so_far).env if condition.reads_rules else answers_so_far)
+    if not condition.reads_rules:
+        read = [qid for qid in unsure if qid in condition.reads]
+        return any(condition.evaluate(resolved) for resolved in _resolutions(ruleset, answers_so_far, only=read))
+    return any(condition.evaluate(ruleset.walker(resolved).env) for resolved in _resolutions(ruleset, answers_so_far))
 
 
 @dataclass(frozen=True)
@@ -86,6 +82,9 @@ class Applicability:
 
 def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
     """Walk the bank in order, keeping answers to questions that apply given the answers kept so far."""
+    if UNSURE not in answers.values():
+        walk = ruleset.walker(answers)
+        return Applicability(walk.effective, tuple(walk.ignored), tuple(walk.missing))
     effective: dict[str, Any] = {}
     ignored: list[str] = []
     missing: list[str] = []
@@ -141,34 +140,45 @@ def _agreement(values: list[bool]) -> bool | None:
     return values[0] if all(v == values[0] for v in values) else None
 
 
+def _hashable(answer: Any) -> Any:
+    return tuple(answer) if isinstance(answer, list) else answer
+
+
+@lru_cache(maxsize=4096)
+def _step(ruleset: Ruleset, qid: str, answer: Any) -> Step:
+    """The path entry for one answer; cached, since the same answers recur across a batch."""
+    question = ruleset.question(qid)
+    if answer == UNSURE:
+        return Step(qid, question.section, answer, UNSURE_FINDING, question.definitions)
+    chosen = [question.option(v) for v in (answer if question.kind == "multi" else [answer])]
+    finding = " ".join(option.finding for option in chosen)
+    citations = tuple(_unique(c for option in chosen for c in option.citations))
+    return Step(qid, question.section, list(answer) if question.kind == "multi" else answer, finding, citations)
+
+
 def _path(ruleset: Ruleset, effective: Mapping[str, Any]) -> list[Step]:
-    steps = []
-    for question in ruleset.questions:
-        if question.id not in effective:
-            continue
-        answer = effective[question.id]
-        if answer == UNSURE:
-            finding, citations = UNSURE_FINDING, question.definitions
-        else:
-            chosen = [question.option(v) for v in (answer if question.kind == "multi" else [answer])]
-            finding = " ".join(option.finding for option in chosen)
-            citations = _unique(c for option in chosen for c in option.citations)
-        steps.append(Step(question.id, question.section, answer, finding, tuple(citations)))
-    return steps
+    return [_step(ruleset, qid, _hashable(answer)) for qid, answer in effective.items()]
 
 
-def _checks(ruleset: Ruleset, envs: list[dict[str, Any]]) -> list[Check]:
+@lru_cache(maxsize=1024)
+def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...]) -> tuple[Check, ...]:
+    """Checks of every definition from the rule values of each resolution (in ruleset.order)."""
+    position = {name: i for i, name in enumerate(ruleset.order)}
     checks = []
     for definition in ruleset.definitions:
         tests = []
         for test in definition.tests:
             rule = ruleset.rules[test]
-            holds = _agreement([bool(env[test]) for env in envs])
+            holds = _agreement([values[position[test]] for values in rule_values])
             finding = rule.met if holds else rule.failed if holds is False else f"Depends on the unsure answers: {rule.met[0].lower()}{rule.met[1:]}"
             tests.append(TestOutcome(test, holds, finding, rule.citations))
-        holds = _agreement([bool(env[definition.id]) for env in envs])
+        holds = _agreement([values[position[definition.id]] for values in rule_values])
         checks.append(Check(definition.code, holds, tuple(tests), definition.citations))
-    return checks
+    return tuple(checks)
+
+
+def _checks(ruleset: Ruleset, envs: list[dict[str, Any]]) -> tuple[Check, ...]:
+    return _checks_for(ruleset, tuple(tuple(bool(env[name]) for name in ruleset.order) for env in envs))
 
 
 def _notes(ruleset: Ruleset, envs: list[dict[str, Any]], undetermined: bool, country: str | None) -> list[NoteOut]:
@@ -228,9 +238,11 @@ def classify(
     applicability = applicable_answers(ruleset, answers)
     effective = applicability.effective
     resolved = []
-    for answers_set in _resolutions(ruleset, effective):
-        concrete = applicable_answers(ruleset, answers_set).effective
-        env = evaluate(ruleset, concrete)
+    if UNSURE not in effective.values():
+        env = evaluate(ruleset, effective)
+        resolved.append((effective, _outcome(ruleset, env), env))
+    for answers_set in _resolutions(ruleset, effective) if not resolved else ():
+        env = ruleset.walker(answers_set).env  # applicability recomputed for this resolution
         resolved.append((answers_set, _outcome(ruleset, env), env))
     outcomes = {outcome for _, outcome, _ in resolved}
     envs = [env for _, _, env in resolved]

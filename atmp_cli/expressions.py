@@ -207,33 +207,32 @@ def rule_names(node: Node) -> list[str]:
     return [n for operand in node.operands for n in rule_names(operand)]
 
 
-def compile_node(node: Node) -> Compiled:
-    """Turn the tree into nested closures over an environment of answers and rule values."""
+def to_python(node: Node, ref: Callable[[str], str]) -> str:
+    """Python source for a condition; `ref(name)` gives the expression that reads a name's value.
+
+    Values are embedded with repr() and names come from validated identifiers, so the generated code can
+    only compare strings and combine booleans.
+    """
     if isinstance(node, Name):
-        key = node.name
-        return lambda env: bool(env.get(key))
+        return f"bool({ref(node.name)})"
     if isinstance(node, Compare):
-        return _compile_compare(node)
+        value = ref(node.name)
+        first = repr(node.values[0])
+        if node.op == "==":
+            return f"({value} == {first})"
+        if node.op == "!=":
+            return f"({value} is not None and {value} != {first})"
+        if node.op == "in":
+            return f"({value} in {node.values!r})"
+        if node.op == "has":
+            return f"({first} in ({value} or ()))"
+        return f"(not {frozenset(node.values)!r}.isdisjoint({value} or ()))"
     if isinstance(node, Not):
-        inner = compile_node(node.operand)
-        return lambda env: not inner(env)
-    parts = tuple(compile_node(operand) for operand in node.operands)
-    if node.op == "and":
-        return lambda env: all(part(env) for part in parts)
-    return lambda env: any(part(env) for part in parts)
+        return f"(not {to_python(node.operand, ref)})"
+    return "(" + f" {node.op} ".join(to_python(operand, ref) for operand in node.operands) + ")"
 
 
-def _compile_compare(node: Compare) -> Compiled:
-    key, values = node.name, node.values
-    first = values[0]
-    if node.op == "==":
-        return lambda env: env.get(key) == first
-    if node.op == "!=":
-        return lambda env: env.get(key) is not None and env.get(key) != first
-    if node.op == "in":
-        allowed = frozenset(values)
-        return lambda env: env.get(key) in allowed
-    if node.op == "has":
-        return lambda env: first in (env.get(key) or ())
-    wanted = frozenset(values)
-    return lambda env: not wanted.isdisjoint(env.get(key) or ())
+def compile_node(node: Node) -> Compiled:
+    """A function of an environment (answers and rule values by name) that evaluates the condition."""
+    source = to_python(node, lambda name: f"env.get({name!r})")
+    return eval(f"lambda env: {source}", {"__builtins__": {"bool": bool, "frozenset": frozenset}})  # noqa: S307

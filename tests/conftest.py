@@ -42,3 +42,23 @@ def legal_corpus() -> str:
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """A fresh virtual environment with the project installed the way README says (not editable).
+
+    Returns the venv's bin/ folder. Shared by every test that runs the installed `atmp` entry point.
+    """
+    import subprocess
+    import venv
+
+    root = tmp_path_factory.mktemp("installed")
+    venv.EnvBuilder(with_pip=True).create(root / "env")
+    bindir = root / "env" / "bin"
+    subprocess.run(
+        [str(bindir / "pip"), "install", "-q", "--disable-pip-version-check", str(REPO)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    assert (bindir / "atmp").exists(), "pip install did not create the atmp entry point"
+    return bindir

@@ -12,7 +12,7 @@ CODES = {"GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined"}
 
 # Representative answers for multi-selects: every distinction a condition or rule draws is covered.
 MULTI = {
-    "cell_source": [["autologous"], ["autologous", "allogeneic"], ["xenogeneic"]],
+    "cell_source": [["autologous", "allogeneic"], ["xenogeneic"]],
     "manipulations": [["none"], ["cutting"], ["expansion"], ["other"], ["centrifugation", "other"]],
     "intended_use": [["regenerate_repair_replace"], ["treat_prevent_diagnose"],
                      ["regenerate_repair_replace", "treat_prevent_diagnose"], ["none_of_these"]],

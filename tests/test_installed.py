@@ -1,0 +1,56 @@
+"""The installed package, as a new user gets it from `pip install .`: entry point, data, start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+
+def run(bindir, *args, cwd, input=None):
+    return subprocess.run([str(bindir / "atmp"), *args], cwd=cwd, input=input, capture_output=True, text=True, timeout=60)
+
+
+def test_installed_entry_point_classifies_outside_the_repo(installed, tmp_path):
+    result = run(installed, "classify", "--example", "car-t", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["classification"]["code"] == "GTMP"
+
+
+def test_installed_package_carries_its_own_questions(installed, tmp_path):
+    where = subprocess.run(
+        [str(installed / "python"), "-c", "from atmp_cli import bank; print(bank.questions_root())"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert "site-packages" in where and "shared" not in where
+    assert run(installed, "definitions", "reg1394-art2-1-c", cwd=tmp_path).returncode == 0
+
+
+def test_installed_exit_codes_and_errors(installed, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"answers": {"human_use": "maybe"}}', encoding="utf-8")
+    result = run(installed, "classify", "--answers", str(bad), cwd=tmp_path)
+    assert result.returncode == 1 and "bad.json: answers.human_use: unknown value 'maybe'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run(installed, "classify", "--example", "digested-fat-unsure", "--format", "json", cwd=tmp_path).returncode == 3
+    nothing = subprocess.run([str(installed / "atmp"), "classify"], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=10)
+    assert nothing.returncode == 2 and "--answers" in nothing.stderr
+
+
+def test_stdin_through_installed_entry_point(installed, tmp_path):
+    example = run(installed, "classify", "--example", "msc-gvhd", "--format", "json", cwd=tmp_path)
+    answers = json.loads(example.stdout)["answers"]
+    result = run(installed, "classify", "--answers", "-", "--format", "json", cwd=tmp_path,
+                 input=json.dumps({"answers": answers}))
+    assert result.returncode == 0 and json.loads(result.stdout)["classification"]["code"] == "sCTMP"
+
+
+def test_start_up_imports_only_what_the_command_needs(installed, tmp_path):
+    probe = (
+        "import sys; from atmp_cli.cli import main; sys.argv=['atmp','classify','--example','car-t','--format','json'];\n"
+        "import atexit; atexit.register(lambda: print('HEAVY', sorted(m for m in ('questionary','prompt_toolkit','rich.tree','rich.panel') if m in sys.modules), file=sys.stderr))\n"
+        "main()"
+    )
+    result = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stderr
