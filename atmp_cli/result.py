@@ -89,54 +89,57 @@ class Result:
     country: str | None
 
     def to_dict(self, full_text: bool = True) -> dict[str, Any]:
-        """The JSON result. `full_text=False` keeps each citation's id and citation but not the quoted text."""
+        """The JSON result. `full_text=False` (batch lines) keeps each citation's id and citation but not the
+        quoted text, and each definition test's rule and outcome but not its finding: `atmp definitions
+        --format json` and `atmp explain` have those."""
         r = self.ruleset
         return {
             "schema_version": self.schema_version,
             "tool_version": self.tool_version,
-            "ruleset": {"id": r.id, "version": r.version, "legal_texts_as_of": r.legal_texts_as_of},
+            "ruleset": ruleset_dict(r),
             "product": self.product,
             "country": self.country,
-            "classification": {
-                "code": self.classification.code,
-                "combined": self.classification.combined,
-                "label": self.classification.label,
-                "reason": self.classification.reason,
-            },
-            "path": [
-                {
-                    "question": s.question,
-                    "section": s.section,
-                    "answer": s.answer,
-                    "finding": s.finding,
-                    "citations": list(s.citations),
-                }
-                for s in self.path
-            ],
-            "checks": [
-                {
-                    "definition": c.code,
-                    "holds": c.holds,
-                    "citations": list(c.citations),
-                    "tests": [
-                        {"rule": t.rule, "holds": t.holds, "finding": t.finding, "citations": list(t.citations)}
-                        for t in c.tests
-                    ],
-                }
-                for c in self.checks
-            ],
-            "branches": [
-                {"assume": b.assume, "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
-                for b in self.branches
-            ],
+            "classification": classification_dict(self.classification),
+            "path": [step_dict(s) for s in self.path],
+            "checks": [check_dict(c, full_text) for c in self.checks],
+            "branches": [branch_dict(b) for b in self.branches],
             "belongs": list(self.belongs),
-            "notes": [
-                {"id": n.id, "text": n.text, "citations": list(n.citations), "country": n.country} for n in self.notes
-            ],
+            "notes": [note_dict(n) for n in self.notes],
             "citations": [citation_dict(r.texts[cid], full_text) for cid in self.citation_ids],
             "warnings": list(self.warnings),
             "answers": self.answers,
         }
+
+
+# One function per part of the result, shared by to_dict and the cached serializer in render/json_out.py.
+
+
+def ruleset_dict(ruleset: "Ruleset") -> dict[str, Any]:
+    return {"id": ruleset.id, "version": ruleset.version, "legal_texts_as_of": ruleset.legal_texts_as_of}
+
+
+def classification_dict(c: Classification) -> dict[str, Any]:
+    return {"code": c.code, "combined": c.combined, "label": c.label, "reason": c.reason}
+
+
+def step_dict(s: Step) -> dict[str, Any]:
+    return {"question": s.question, "section": s.section, "answer": s.answer, "finding": s.finding, "citations": list(s.citations)}
+
+
+def check_dict(c: Check, full_text: bool = True) -> dict[str, Any]:
+    if full_text:
+        tests = [{"rule": t.rule, "holds": t.holds, "finding": t.finding, "citations": list(t.citations)} for t in c.tests]
+    else:
+        tests = [{"rule": t.rule, "holds": t.holds} for t in c.tests]
+    return {"definition": c.code, "holds": c.holds, "citations": list(c.citations), "tests": tests}
+
+
+def branch_dict(b: Branch) -> dict[str, Any]:
+    return {"assume": b.assume, "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
+
+
+def note_dict(n: NoteOut) -> dict[str, Any]:
+    return {"id": n.id, "text": n.text, "citations": list(n.citations), "country": n.country}
 
 
 def citation_dict(text: "LegalText", full_text: bool = True) -> dict[str, Any]:
@@ -158,9 +161,12 @@ def citation_dict(text: "LegalText", full_text: bool = True) -> dict[str, Any]:
     return entry
 
 
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_answers_json(answers: dict[str, Any]) -> str:
     """The answers as canonical JSON (sorted keys, no spaces): what the audit hash is taken over."""
-    return json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _canonical.encode(answers)
 
 
 def answers_sha256(answers: dict[str, Any]) -> str:
