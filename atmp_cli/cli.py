@@ -44,6 +44,8 @@ T = TypeVar("T")
 class ReportFormat(str, Enum):
     text = "text"
     json = "json"
+    md = "md"
+    html = "html"
 
 
 class ListFormat(str, Enum):
@@ -80,15 +82,15 @@ def root(
 def classify(
     answers: Optional[str] = typer.Option(None, "--answers", "-a", metavar="FILE", help="Answers file (JSON); '-' reads stdin. Without it, the wizard asks at a terminal."),
     example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format on stdout."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout (atomically)."),
+    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Report format: text (default), json, md (Markdown) or html. With --output, taken from FILE's extension unless given."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
 ) -> None:
     """Classify a product from an answers file, a built-in example, or the interactive wizard."""
     from atmp_cli.commands.classify import ClassifyOptions, run
 
-    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value, output=output, country=country, ruleset=ruleset)
+    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country, ruleset=ruleset)
     raise typer.Exit(_guarded(lambda: run(options)))
 
 
