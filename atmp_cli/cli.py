@@ -53,6 +53,11 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+class TreeFormat(str, Enum):
+    text = "text"
+    mermaid = "mermaid"
+
+
 def _guarded(run: Callable[[], T]) -> T:
     """Run a command body, turning our errors into a one-line message and the documented exit code."""
     from atmp_cli.bank import BankError
@@ -126,6 +131,29 @@ def definitions(
     from atmp_cli.commands.reference import show_definitions
 
     _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value))
+
+
+@app.command()
+def tree(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", "-f", help="text, or mermaid (a fenced flowchart for Markdown viewers)."),
+) -> None:
+    """Print the whole question tree: sections, questions with their conditions and answers, and how the rules and definitions combine."""
+    from atmp_cli.commands.tree import show_tree
+
+    _guarded(lambda: show_tree(ruleset, fmt.value))
+
+
+@app.command()
+def explain(
+    question_id: str = typer.Argument(..., metavar="QUESTION_ID", help="A question id, as listed by 'atmp questions'."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Explain one question: prompt, help, allowed answers, when it is asked, and the legal definitions behind it."""
+    from atmp_cli.commands.tree import explain as run_explain
+
+    _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
 
 
 def main() -> None:
