@@ -13,14 +13,14 @@ from atmp_cli.render.content import Report, build, plain
 from atmp_cli.result import Result
 
 _INLINE = re.compile(r"([\\`*_{}\[\]|~#!])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(\d*)([-+=.)])")  # "- x", "+ x", "=" underlines and "1. x" / "1) x" lists
 
 
 def md(text: str) -> str:
     """Escape text for Markdown: HTML specials as entities, Markdown specials with a backslash."""
     text = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
-    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in text.split("\n"))
+    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), line) for line in text.split("\n"))
 
 
 def _one_line(text: str) -> str:
