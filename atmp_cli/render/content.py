@@ -101,6 +101,22 @@ class NoteLine:
 
 
 @dataclass(frozen=True)
+class ListItem:
+    """One bullet of a listed section, laid out as lead + strong (emphasised) + text + citation ids."""
+
+    lead: str
+    strong: str
+    text: str
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListSection:
+    title: str
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
 class CitedText:
     """A cited legal text: `body` is the quotation (or the paraphrase, then `caveat` says so)."""
 
@@ -132,6 +148,20 @@ class Report:
     texts: tuple[CitedText, ...]
     disclaimer: str
     audit: tuple[tuple[str, str], ...]  # (label, value) in display order
+
+    @property
+    def lists(self) -> tuple[ListSection, ...]:
+        """The bulleted sections between the definitions and the legal texts, in reading order; empty ones left out."""
+        sections = (
+            ListSection(
+                "Branches: one per resolution of the unsure answers",
+                tuple(ListItem(f"If {b.condition}: ", b.label, f". {b.reason}") for b in self.branches),
+            ),
+            ListSection("Likely belongs under", tuple(ListItem("", "", b) for b in self.belongs)),
+            ListSection("Notes", tuple(ListItem("", f"{n.country}:" if n.country else "", (" " if n.country else "") + n.text, n.citations) for n in self.notes)),
+            ListSection("Warnings", tuple(ListItem("", "", w) for w in self.warnings)),
+        )
+        return tuple(section for section in sections if section.items)
 
 
 def _answers(ruleset: Ruleset, question_id: str, answer: Any, finding: str, citations: tuple[str, ...]) -> tuple[Answer, ...]:

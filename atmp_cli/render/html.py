@@ -79,10 +79,6 @@ def _checks(report: Report) -> list[str]:
     return out + ["</ul>"]
 
 
-def _list(title: str, items: Iterable[str]) -> list[str]:
-    return [f"<h2>{escape(title)}</h2>", "<ul>"] + [f"<li>{item}</li>" for item in items] + ["</ul>"]
-
-
 def _cited_texts(report: Report) -> list[str]:
     out = ["<h2>Legal texts cited</h2>"]
     for text in report.texts:
@@ -115,20 +111,12 @@ def layout(report: Report) -> str:
         body.append(f"<p><strong>Product:</strong> {escape(report.product)}</p>")
     body.append("</header>")
     body += _decision_path(report) + _checks(report)
-    if report.branches:
-        body += _list(
-            "Branches: one per resolution of the unsure answers",
-            (f"If {escape(b.condition)}: <strong>{escape(b.label)}</strong>. {escape(b.reason)}" for b in report.branches),
-        )
-    if report.belongs:
-        body += _list("Likely belongs under", (escape(b) for b in report.belongs))
-    if report.notes:
-        body += _list(
-            "Notes",
-            ((f"<strong>{escape(n.country)}:</strong> " if n.country else "") + escape(n.text) + _cites(n.citations) for n in report.notes),
-        )
-    if report.warnings:
-        body += _list("Warnings", (escape(w) for w in report.warnings))
+    for section in report.lists:
+        body += [f"<h2>{escape(section.title)}</h2>", "<ul>"]
+        for item in section.items:
+            strong = f"<strong>{escape(item.strong)}</strong>" if item.strong else ""
+            body.append(f"<li>{escape(item.lead)}{strong}{escape(item.text)}{_cites(item.citations)}</li>")
+        body.append("</ul>")
     body += _cited_texts(report) + _audit(report)
     body.append(f'<p class="disclaimer">{escape(report.disclaimer)}</p>')
     title = f"{report.title}: {report.label}" + (f" ({report.product})" if report.product else "")

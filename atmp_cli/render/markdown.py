@@ -16,10 +16,16 @@ _INLINE = re.compile(r"([\\`*_{}\[\]|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d*)([-+=.)])")  # "- x", "+ x", "=" underlines and "1. x" / "1) x" lists
 
 
-def md(text: str) -> str:
-    """Escape text for Markdown: HTML specials as entities, Markdown specials with a backslash."""
+def md(text: str, *, line_start: bool = True) -> str:
+    """Escape text for Markdown: HTML specials as entities, Markdown specials with a backslash.
+
+    With `line_start` (the default) a line's leading list or heading marker is escaped too; pieces placed
+    in the middle of a line do not need it.
+    """
     text = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
+    if not line_start:
+        return text
     return "\n".join(_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), line) for line in text.split("\n"))
 
 
@@ -52,10 +58,6 @@ def _checks(report: Report) -> list[str]:
     return lines + [""]
 
 
-def _bullets(title: str, items: Iterable[str]) -> list[str]:
-    return [f"## {title}", ""] + [f"- {item}" for item in items] + [""]
-
-
 def _cited_texts(report: Report) -> list[str]:
     lines = ["## Legal texts cited", ""]
     for text in report.texts:
@@ -81,21 +83,13 @@ def layout(report: Report) -> str:
     if report.product:
         lines += [f"**Product:** {_one_line(report.product)}", ""]
     lines += _decision_path(report) + _checks(report)
-    if report.branches:
-        lines.append("## Branches: one per resolution of the unsure answers")
+    for section in report.lists:
+        lines += [f"## {md(section.title)}", ""]
+        for item in section.items:
+            strong = f"**{md(item.strong, line_start=False)}**" if item.strong else ""
+            text = md(item.text, line_start=not (item.lead or item.strong))
+            lines.append(f"- {md(item.lead)}{strong}{text}{_cites(item.citations)}".replace("\n", " "))
         lines.append("")
-        for b in report.branches:
-            lines.append(f"- If {_one_line(b.condition)}: **{_one_line(b.label)}**. {_one_line(b.reason)}")
-        lines.append("")
-    if report.belongs:
-        lines += _bullets("Likely belongs under", (_one_line(b) for b in report.belongs))
-    if report.notes:
-        lines += _bullets(
-            "Notes",
-            ((f"**{md(n.country)}:** " if n.country else "") + _one_line(n.text) + _cites(n.citations) for n in report.notes),
-        )
-    if report.warnings:
-        lines += _bullets("Warnings", (_one_line(w) for w in report.warnings))
     lines += _cited_texts(report) + _audit(report)
     lines += ["---", "", f"*{_one_line(report.disclaimer)}*", ""]
     return "\n".join(lines)

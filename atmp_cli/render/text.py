@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from atmp_cli.render.content import Report, build
+from atmp_cli.render.content import ListSection, Report, build
 from atmp_cli.result import Result
 
 _STYLE = {"GTMP": "bold green", "sCTMP": "bold green", "TEP": "bold green", "not-ATMP": "bold yellow", "undetermined": "bold red"}
@@ -84,29 +84,9 @@ def checks_tree(report: Report) -> Tree:
     return tree
 
 
-def branches_block(report: Report) -> RenderableType:
-    items = [Text.assemble((f"If {b.condition}: ", "bold"), (b.label, _STYLE.get(b.code, "bold")), "\n", (b.reason, "dim")) for b in report.branches]
-    return Group(_heading("Branches: one per resolution of the unsure answers"), _bullets(items))
-
-
-def belongs_block(report: Report) -> RenderableType:
-    return Group(_heading("Likely belongs under"), _bullets(Text(b) for b in report.belongs))
-
-
-def notes_block(report: Report) -> RenderableType:
-    items = []
-    for note in report.notes:
-        line = Text()
-        if note.country:
-            line.append(f"{note.country}: ", style="bold")
-        line.append(note.text)
-        line.append_text(_cites(note.citations))
-        items.append(line)
-    return Group(_heading("Notes"), _bullets(items))
-
-
-def warnings_block(report: Report) -> RenderableType:
-    return Group(_heading("Warnings"), _bullets(Text(w, style="yellow") for w in report.warnings))
+def list_block(section: ListSection) -> RenderableType:
+    items = [Text.assemble(item.lead, (item.strong, "bold"), item.text, _cites(item.citations)) for item in section.items]
+    return Group(_heading(section.title), _bullets(items))
 
 
 def citations_block(report: Report) -> RenderableType:
@@ -136,14 +116,7 @@ def audit_block(report: Report) -> RenderableType:
 def blocks(report: Report) -> list[RenderableType]:
     """The report's blocks, in reading order."""
     out: list[RenderableType] = [headline(report), path_tree(report), checks_tree(report)]
-    if report.branches:
-        out.append(branches_block(report))
-    if report.belongs:
-        out.append(belongs_block(report))
-    if report.notes:
-        out.append(notes_block(report))
-    if report.warnings:
-        out.append(warnings_block(report))
+    out += [list_block(section) for section in report.lists]
     out += [citations_block(report), audit_block(report), Text(report.disclaimer, style="dim")]
     return out
 
