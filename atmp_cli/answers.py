@@ -17,6 +17,7 @@ from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import applicable_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
+# Whole escape sequences (CSI, OSC) first: otherwise only ESC goes and "[31m" stays behind as text.
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

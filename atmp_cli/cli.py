@@ -44,11 +44,18 @@ T = TypeVar("T")
 class ReportFormat(str, Enum):
     text = "text"
     json = "json"
+    md = "md"
+    html = "html"
 
 
 class ListFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+class TreeFormat(str, Enum):
+    text = "text"
+    mermaid = "mermaid"
 
 
 def _guarded(run: Callable[[], T]) -> T:
@@ -80,15 +87,15 @@ def root(
 def classify(
     answers: Optional[str] = typer.Option(None, "--answers", "-a", metavar="FILE", help="Answers file (JSON); '-' reads stdin. Without it, the wizard asks at a terminal."),
     example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format on stdout."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout (atomically)."),
+    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Report format: text (default), json, md (Markdown) or html. With --output, taken from FILE's extension unless given."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
 ) -> None:
     """Classify a product from an answers file, a built-in example, or the interactive wizard."""
     from atmp_cli.commands.classify import ClassifyOptions, run
 
-    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value, output=output, country=country, ruleset=ruleset)
+    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country, ruleset=ruleset)
     raise typer.Exit(_guarded(lambda: run(options)))
 
 
@@ -124,6 +131,29 @@ def definitions(
     from atmp_cli.commands.reference import show_definitions
 
     _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value))
+
+
+@app.command()
+def tree(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", "-f", help="text, or mermaid (a fenced flowchart for Markdown viewers)."),
+) -> None:
+    """Print the whole question tree: sections, questions with their conditions and answers, and how the rules and definitions combine."""
+    from atmp_cli.commands.tree import show_tree
+
+    _guarded(lambda: show_tree(ruleset, fmt.value))
+
+
+@app.command()
+def explain(
+    question_id: str = typer.Argument(..., metavar="QUESTION_ID", help="A question id, as listed by 'atmp questions'."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Explain one question: prompt, help, allowed answers, when it is asked, and the legal definitions behind it."""
+    from atmp_cli.commands.tree import explain as run_explain
+
+    _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from atmp_cli.result import Result
 class ClassifyOptions:
     answers: str | None
     example: str | None
-    fmt: str
+    fmt: str | None
     output: str | None
     country: str | None
     ruleset: str
@@ -77,23 +77,64 @@ def run(options: ClassifyOptions) -> int:
     return exit_code_for(result)
 
 
-def write_report(result: Result, fmt: str, output: str | None) -> None:
-    from atmp_cli.output import emit
+FORMATS_BY_EXTENSION = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
+
+def report_format(fmt: str | None, output: str | None) -> str:
+    """--format if given, else what --output's extension says, else text."""
+    if fmt:
+        return fmt
+    if output in (None, "-"):
+        return "text"
+    from pathlib import PurePath
+
+    suffix = PurePath(output).suffix.lower()
+    if suffix not in FORMATS_BY_EXTENSION:
+        known = ", ".join(FORMATS_BY_EXTENSION)
+        fail(f"--output: cannot tell the format from {output!r}; use one of {known}, or give --format", ExitCode.USAGE)
+    return FORMATS_BY_EXTENSION[suffix]
+
+
+def produced_now() -> str:
+    """The time an export is produced: UTC, ISO 8601, to the second."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render(result: Result, fmt: str, produced_at: str | None = None) -> str:
+    """The report as a string in `fmt` (json, md, html or text for a file)."""
     if fmt == "json":
         from atmp_cli.render.json_out import render_json
 
-        emit(render_json(result), output)
-        return
-    from rich.console import Console
+        return render_json(result, produced_at=produced_at)
+    if fmt == "md":
+        from atmp_cli.render.markdown import render_markdown
 
-    from atmp_cli.render.text import print_report
+        return render_markdown(result, produced_at=produced_at)
+    if fmt == "html":
+        from atmp_cli.render.html import render_html
 
-    if output in (None, "-"):
+        return render_html(result, produced_at=produced_at)
+    from atmp_cli.render.text import render_text
+
+    return render_text(result, produced_at=produced_at)
+
+
+def write_report(result: Result, fmt: str | None, output: str | None) -> None:
+    """Print the report, or export it to a file (exports carry the time they were produced).
+
+    Output on stdout never carries a time, so the same input gives the same bytes.
+    """
+    from atmp_cli.output import emit
+
+    fmt = report_format(fmt, output)
+    to_stdout = output in (None, "-")
+    if fmt == "text" and to_stdout:
+        from rich.console import Console
+
+        from atmp_cli.render.text import print_report
+
         print_report(result, Console(highlight=False, soft_wrap=False))
         return
-    import io
-
-    console = Console(file=io.StringIO(), record=True, width=100, highlight=False, color_system=None)
-    print_report(result, console)
-    emit(console.export_text(), output)
+    emit(render(result, fmt, None if to_stdout else produced_now()), output)

@@ -1,139 +1,139 @@
 """The classification report on a terminal (rich), degrading to plain text when piped.
 
-User text (the product name) and legal text are never parsed as rich markup: everything goes through
-`Text(...)` objects, and highlighting is off so "1394/2007" is not coloured as a number.
+It lays out `content.build(result)`, the same content as the Markdown and HTML reports. User text (the
+product name) and legal text are never parsed as rich markup: everything goes through `Text(...)` objects,
+and highlighting is off so "1394/2007" is not coloured as a number. Rich drops colour by itself when stdout
+is not a terminal and when NO_COLOR is set.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import io
+from typing import Any, Iterable
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from atmp_cli.render.content import ListSection, Report, build
 from atmp_cli.result import Result
 
 _STYLE = {"GTMP": "bold green", "sCTMP": "bold green", "TEP": "bold green", "not-ATMP": "bold yellow", "undetermined": "bold red"}
-_HOLDS = {True: ("met", "green"), False: ("not met", "yellow"), None: ("depends on unsure answers", "red")}
+_HOLDS = {True: "green", False: "yellow", None: "red"}
+FILE_WIDTH = 100
 
 
 def answer_text(answer: Any) -> str:
     return ", ".join(answer) if isinstance(answer, list) else str(answer)
 
 
-def _cites(ids: tuple[str, ...] | list[str]) -> Text:
+def _cites(ids: Iterable[str]) -> Text:
+    ids = list(ids)
     return Text(" [" + ", ".join(ids) + "]", style="dim") if ids else Text("")
 
 
-def headline(result: Result) -> RenderableType:
-    c = result.classification
+def _heading(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def _bullets(items: Iterable[Text]) -> Table:
+    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row("•", item)
+    return grid
+
+
+def headline(report: Report) -> RenderableType:
     body = Text()
-    if result.product:
-        body.append("Product: ", style="bold")
-        body.append(result.product + "\n")
-    body.append(c.label, style=_STYLE.get(c.code, "bold"))
-    body.append("\n" + c.reason)
-    return Panel(body, title=Text("atmp classification"), title_align="left", border_style=_STYLE.get(c.code, "bold").split()[-1])
+    body.append(report.label, style=_STYLE.get(report.code, "bold"))
+    body.append("\n" + report.reason)
+    if report.product:
+        body.append("\n\nProduct: ", style="bold")
+        body.append(report.product)
+    border = _STYLE.get(report.code, "bold").split()[-1]
+    return Panel(body, title=Text(report.title), title_align="left", border_style=border)
 
 
-def path_tree(result: Result) -> Tree:
-    """Section > question > answer > finding, each with its citation ids."""
-    ruleset = result.ruleset
-    tree = Tree(Text("Decision path", style="bold"))
-    sections: dict[str, Tree] = {}
-    for step in result.path:
-        if step.section not in sections:
-            sections[step.section] = tree.add(Text(ruleset.section_title(step.section), style="bold cyan"))
-        question = ruleset.question(step.question)
-        node = sections[step.section].add(Text.assemble((step.question, "bold"), ": ", question.prompt))
-        node.add(Text.assemble(("answer: ", "dim"), (answer_text(step.answer), "bold")))
-        node.add(Text.assemble(step.finding, _cites(step.citations)))
+def path_tree(report: Report) -> Tree:
+    """Section > question > answer > finding, each finding with its citation ids."""
+    tree = Tree(_heading("Decision path"))
+    for section in report.sections:
+        branch = tree.add(Text(section.title, style="bold cyan"))
+        for question in section.questions:
+            node = branch.add(Text.assemble((question.id, "bold"), ": ", question.prompt))
+            for answer in question.answers:
+                leaf = node.add(Text.assemble(("answer: ", "dim"), (answer.text, "bold")))
+                for finding in answer.findings:
+                    leaf.add(Text.assemble(finding.text, _cites(finding.citations)))
     return tree
 
 
-def checks_tree(result: Result) -> Tree:
-    tree = Tree(Text("Definitions checked", style="bold"))
-    for check in result.checks:
-        word, style = _HOLDS[check.holds]
-        node = tree.add(Text.assemble((result.ruleset.labels[check.code], "bold"), ": ", (word, style), _cites(check.citations)))
+def checks_tree(report: Report) -> Tree:
+    """Each ATMP definition, and which of its conditions held or failed."""
+    tree = Tree(_heading("Definitions checked"))
+    for check in report.checks:
+        node = tree.add(Text.assemble((check.label, "bold"), ": ", (check.word, _HOLDS[check.holds]), _cites(check.citations)))
         for test in check.tests:
-            tword, tstyle = _HOLDS[test.holds]
-            node.add(Text.assemble((f"{tword}: ", tstyle), test.finding, _cites(test.citations)))
+            node.add(Text.assemble((f"{test.word}: ", _HOLDS[test.holds]), test.finding, _cites(test.citations)))
     return tree
 
 
-def branches_block(result: Result) -> RenderableType:
-    lines = Text()
-    for branch in result.branches:
-        condition = " and ".join(f"{q} is {v}" for q, v in branch.assume.items())
-        lines.append(f"• if {condition}: ", style="bold")
-        lines.append(branch.label + "\n")
-        lines.append(f"  {branch.reason}\n", style="dim")
-    return Group(Text("Branches", style="bold"), lines)
+def list_block(section: ListSection) -> RenderableType:
+    items = [Text.assemble(item.lead, (item.strong, "bold"), item.text, _cites(item.citations)) for item in section.items]
+    return Group(_heading(section.title), _bullets(items))
 
 
-def notes_block(result: Result) -> RenderableType:
-    lines = Text()
-    for belongs in result.belongs:
-        lines.append("• Likely belongs under: ", style="bold")
-        lines.append(belongs + "\n")
-    for note in result.notes:
-        prefix = f"[{note.country}] " if note.country else ""
-        lines.append(f"• {prefix}")
-        lines.append(note.text)
-        lines.append_text(_cites(note.citations))
-        lines.append("\n")
-    return Group(Text("Notes", style="bold"), lines)
-
-
-def citations_block(result: Result) -> RenderableType:
-    parts: list[RenderableType] = [Text("Legal texts cited", style="bold")]
-    for cid in result.citation_ids:
-        text = result.ruleset.texts[cid]
-        head = Text.assemble((cid, "bold"), " — ", text.citation)
-        body = Text()
-        if text.text:
-            if text.caveat:
-                body.append(f"({text.caveat})\n", style="italic yellow")
-            body.append(text.text + "\n")
-        if text.paraphrase and text.presentation == "paraphrase":
-            body.append("(paraphrase, not the wording of the law)\n", style="italic yellow")
-            body.append(text.paraphrase + "\n")
-        body.append(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
+def citations_block(report: Report) -> RenderableType:
+    parts: list[RenderableType] = [_heading("Legal texts cited")]
+    for text in report.texts:
+        parts.append(Text(""))
+        parts.append(Text.assemble((text.id, "bold"), " — ", text.citation))
+        if text.caveat:
+            parts.append(Padding(Text(f"({text.caveat})", style="italic yellow"), (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(text.body), (0, 0, 0, 2), expand=False))
+        meta = Text(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
         if text.source:
-            body.append(f"\nSource: {text.source}", style="dim")
-        parts.append(Panel(body, title=head, title_align="left", border_style="dim"))
+            meta.append(f"\nSource: {text.source}")
+        parts.append(Padding(meta, (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
-def footer(result: Result) -> RenderableType:
-    r = result.ruleset
-    line = Text(
-        f"atmp {result.tool_version} · ruleset {r.id} {r.version} · legal texts as of {r.legal_texts_as_of}\n",
-        style="dim",
-    )
-    line.append(r.disclaimer, style="dim")
-    return line
+def audit_block(report: Report) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in report.audit:
+        grid.add_row(Text(label), Text(value))
+    return Group(_heading("Audit"), grid)
 
 
-def report(result: Result) -> list[RenderableType]:
+def blocks(report: Report) -> list[RenderableType]:
     """The report's blocks, in reading order."""
-    blocks: list[RenderableType] = [headline(result), path_tree(result), checks_tree(result)]
-    if result.branches:
-        blocks.append(branches_block(result))
-    if result.belongs or result.notes:
-        blocks.append(notes_block(result))
-    if result.warnings:
-        blocks.append(Group(Text("Warnings", style="bold"), Text("\n".join(f"• {w}" for w in result.warnings), style="yellow")))
-    blocks.append(citations_block(result))
-    blocks.append(footer(result))
-    return blocks
+    out: list[RenderableType] = [headline(report), path_tree(report), checks_tree(report)]
+    out += [list_block(section) for section in report.lists]
+    out += [citations_block(report), audit_block(report), Text(report.disclaimer, style="dim")]
+    return out
 
 
-def print_report(result: Result, console: Console) -> None:
-    for index, block in enumerate(report(result)):
+def report(result: Result, produced_at: str | None = None) -> list[RenderableType]:
+    return blocks(build(result, produced_at))
+
+
+def print_report(result: Result, console: Console, produced_at: str | None = None) -> None:
+    for index, block in enumerate(report(result, produced_at)):
         if index:
             console.print()
         console.print(block)
+
+
+def render_text(result: Result, *, produced_at: str | None = None, width: int = FILE_WIDTH) -> str:
+    """The report as plain text for a file: fixed width, no colour, no terminal codes."""
+    console = Console(file=io.StringIO(), record=True, width=width, highlight=False, color_system=None, force_terminal=False)
+    print_report(result, console, produced_at)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
