@@ -152,6 +152,7 @@ class Wizard:
     product: str | None = None
     state: walk.WalkState = field(default_factory=walk.WalkState)
     prompt_kwargs: dict[str, Any] = field(default_factory=dict)
+    saved: bool = False  # whether this session has saved anything yet (an earlier session stays until then)
 
     @classmethod
     def begin(cls, ruleset: Ruleset, console: Console, save: Callable[[str | None, dict[str, Any]], Any], *,
@@ -161,6 +162,7 @@ class Wizard:
 
     def persist(self) -> None:
         self.save(self.product, self.state.as_dict())
+        self.saved = True
 
     def run(self) -> tuple[str | None, dict[str, Any]]:
         """Ask for the product (unless known), walk, review; the product and the answers to classify."""

@@ -203,3 +203,19 @@ def test_resume_without_saved_session_is_a_usage_error(atmp_bin, env, tmp_path):
     child.close()
     assert child.exitstatus == 2
     assert "no saved wizard session" in child.before
+
+
+def test_ctrl_c_before_any_answer_keeps_an_earlier_session(atmp_bin, env, tmp_path):
+    session = tmp_path / "config" / "atmp" / "session-eu.json"
+    session.parent.mkdir(parents=True)
+    earlier = {"product": "earlier", "answers": {"human_use": "yes"}}
+    session.write_text(json.dumps(earlier), encoding="utf-8")
+    child = spawn(atmp_bin, ["classify"], env, tmp_path)
+    child.expect("replacing the interrupted session")
+    child.expect("Product name")
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "nothing saved" in child.before
+    assert json.loads(session.read_text(encoding="utf-8")) == earlier

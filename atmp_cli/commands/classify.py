@@ -135,9 +135,11 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
     console = Console(highlight=False, stderr=False)
     save = lambda product_name, values: session.save_session(ruleset.id, product_name, values)  # noqa: E731
     wizard = Wizard.begin(ruleset, console, save, product=product, answers=answers)
+    if not options.resume and session.session_path(ruleset.id).is_file():
+        print(f"atmp: note: replacing the interrupted session in {session.session_path(ruleset.id)} "
+              "(to continue it instead, press Ctrl-C now and run 'atmp classify --resume')", file=sys.stderr)
     try:
-        wizard.persist()
-        product, final = wizard.run()
+        product, final = wizard.run()  # saves after every answer
         checked = check_document(ruleset, session.answers_document(product, final))
         if not checked.ok:  # cannot happen: the walk only records bank values; fail loudly rather than guess
             fail("wizard answers are incomplete: " + "; ".join(str(e) for e in checked.errors))
@@ -153,6 +155,9 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
             ask_answers=not options.save,
         )
     except (KeyboardInterrupt, EOFError):
+        if not wizard.saved:  # nothing entered yet: leave any earlier session as it was
+            print("\natmp: interrupted before any answer; nothing saved", file=sys.stderr)
+            return int(ExitCode.INTERRUPTED)
         path = session.save_session(ruleset.id, wizard.product, wizard.state.as_dict())
         print(f"\natmp: interrupted; answers so far saved to {path}; continue with 'atmp classify --resume'", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
