@@ -91,11 +91,20 @@ def classify(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the wizard session saved when it was interrupted."),
+    save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
+    product: Optional[str] = typer.Option(None, "--product", "-p", metavar="NAME", help="Product name for the report (pre-fills the wizard)."),
 ) -> None:
-    """Classify a product from an answers file, a built-in example, or the interactive wizard."""
+    """Classify a product from an answers file, a built-in example, or the interactive wizard.
+
+    With --answers at a terminal, the wizard asks only the questions the file leaves unanswered.
+    """
     from atmp_cli.commands.classify import ClassifyOptions, run
 
-    options = ClassifyOptions(answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country, ruleset=ruleset)
+    options = ClassifyOptions(
+        answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country,
+        ruleset=ruleset, resume=resume, save=save, product=product,
+    )
     raise typer.Exit(_guarded(lambda: run(options)))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 from atmp_cli import bank
 from atmp_cli.errors import fail
@@ -19,6 +21,9 @@ class ClassifyOptions:
     output: str | None
     country: str | None
     ruleset: str
+    resume: bool = False
+    save: str | None = None
+    product: str | None = None
 
 
 def country_code(ruleset: bank.Ruleset, country: str | None) -> str | None:
@@ -45,16 +50,38 @@ def exit_code_for(result: Result) -> int:
     return int(ExitCode.UNDETERMINED if result.classification.code == "undetermined" else ExitCode.CLASSIFIED)
 
 
+NO_TERMINAL = (
+    "no answers given and the wizard needs a terminal: run 'atmp classify --answers FILE' "
+    "(or '--answers -' to read JSON from stdin), or 'atmp classify --example car-t'"
+)
+
+
+def interactive() -> bool:
+    """Whether the wizard may prompt: stdin is a terminal and we are not in CI (never hang waiting)."""
+    return sys.stdin.isatty() and not os.environ.get("CI")
+
+
 def run(options: ClassifyOptions) -> int:
-    from atmp_cli.engine import classify
+    if options.answers and options.example:
+        fail("give either --answers or --example, not both", ExitCode.USAGE)
+    if options.resume and (options.answers or options.example):
+        fail("--resume continues the saved wizard session; it cannot be combined with --answers or --example", ExitCode.USAGE)
+    wizard_only = not (options.answers or options.example)
+    if wizard_only and not interactive():
+        # Before loading anything else, and long before questionary: exit at once, never wait for input.
+        fail(NO_TERMINAL + (" (--resume needs a terminal too)" if options.resume else ""), ExitCode.USAGE)
+
+    from atmp_cli.engine import applicable_answers, classify
     from atmp_cli.examples import ExampleError, load_example
     from atmp_cli.inputs import checked_document, read_json
 
     ruleset = load_ruleset(options.ruleset)
     country = country_code(ruleset, options.country)
-    if options.answers and options.example:
-        fail("give either --answers or --example, not both", ExitCode.USAGE)
-    if options.example:
+    if options.resume:
+        from atmp_cli.session import load_session, session_path
+
+        name, document = str(session_path(ruleset.id)), load_session(ruleset.id)
+    elif options.example:
         try:
             name, document = f"example {options.example}", load_example(ruleset, options.example)
         except ExampleError as error:
@@ -62,22 +89,80 @@ def run(options: ClassifyOptions) -> int:
     elif options.answers:
         name, document = read_json(options.answers)
     else:
-        fail(
-            "no answers given and the wizard needs a terminal: run 'atmp classify --answers FILE' "
-            "(or '--answers -' to read JSON from stdin), or 'atmp classify --example car-t'",
-            ExitCode.USAGE,
-        )
+        name, document = "wizard", {}
+    if isinstance(document, dict) and options.product is not None:
+        document = {**document, "product": options.product}
+    if options.answers and interactive():
+        partial = checked_document(ruleset, name, document, require_complete=False)
+        if applicable_answers(ruleset, partial.answers).missing:
+            _warn(name, partial.warnings)
+            return run_wizard(ruleset, options, country, partial.product, partial.answers)
+    if wizard_only:
+        partial = checked_document(ruleset, name, document, require_complete=False)
+        _warn(name, partial.warnings)
+        return run_wizard(ruleset, options, country, partial.product, partial.answers)
     checked = checked_document(ruleset, name, document)
-    for warning in checked.warnings:
-        print(f"atmp: warning: {name}: {warning}", file=sys.stderr)
+    _warn(name, checked.warnings)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
-    for warning in result.warnings[len(checked.warnings):]:
-        print(f"atmp: warning: {name}: {warning}", file=sys.stderr)
+    _warn(name, result.warnings[len(checked.warnings):])
     write_report(result, options.fmt, options.output)
+    if options.save:
+        from atmp_cli.session import write_answers
+
+        write_answers(options.save, checked.product, checked.answers)
     return exit_code_for(result)
 
 
-FORMATS_BY_EXTENSION = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
+def _warn(name: str, warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"atmp: warning: {name}: {warning}", file=sys.stderr)
+
+
+def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | None, product: str | None, answers: dict[str, Any]) -> int:
+    """Walk the user through the missing answers, then classify and report; 130 on Ctrl-C, answers saved.
+
+    The session is saved after every answer and deleted once the user is through; a KeyboardInterrupt
+    (Ctrl-C) or EOFError (terminal gone) anywhere in here is caught once, here.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    from atmp_cli import session
+    from atmp_cli.answers import check_document
+    from atmp_cli.engine import classify
+    from atmp_cli.wizard import Wizard, offer_exports
+
+    console = Console(highlight=False, stderr=False)
+    save = lambda product_name, values: session.save_session(ruleset.id, product_name, values)  # noqa: E731
+    wizard = Wizard.begin(ruleset, console, save, product=product, answers=answers)
+    if not options.resume and session.session_path(ruleset.id).is_file():
+        print(f"atmp: note: replacing the interrupted session in {session.session_path(ruleset.id)} "
+              "(to continue it instead, press Ctrl-C now and run 'atmp classify --resume')", file=sys.stderr)
+    try:
+        product, final = wizard.run()  # saves after every answer
+        checked = check_document(ruleset, session.answers_document(product, final))
+        if not checked.ok:  # cannot happen: the walk only records bank values; fail loudly rather than guess
+            fail("wizard answers are incomplete: " + "; ".join(str(e) for e in checked.errors))
+        result = classify(ruleset, checked.answers, product=checked.product, country=country)
+        console.print()
+        write_report(result, options.fmt, options.output)
+        if options.save:
+            session.write_answers(options.save, checked.product, checked.answers)
+            console.print(Text(f"Answers saved to {options.save}", style="dim"))
+        offer_exports(
+            lambda path: session.write_answers(path, checked.product, checked.answers),
+            lambda path: write_report(result, None, path),
+            ask_answers=not options.save,
+        )
+    except (KeyboardInterrupt, EOFError):
+        if not wizard.saved:  # nothing entered yet: leave any earlier session as it was
+            print("\natmp: interrupted before any answer; nothing saved", file=sys.stderr)
+            return int(ExitCode.INTERRUPTED)
+        path = session.save_session(ruleset.id, wizard.product, wizard.state.as_dict())
+        print(f"\natmp: interrupted; answers so far saved to {path}; continue with 'atmp classify --resume'", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    session.clear_session(ruleset.id)
+    return exit_code_for(result)
 
 
 def report_format(fmt: str | None, output: str | None) -> str:
@@ -86,13 +171,13 @@ def report_format(fmt: str | None, output: str | None) -> str:
         return fmt
     if output in (None, "-"):
         return "text"
-    from pathlib import PurePath
+    from atmp_cli.render import FORMATS_BY_EXTENSION, format_for_path
 
-    suffix = PurePath(output).suffix.lower()
-    if suffix not in FORMATS_BY_EXTENSION:
+    fmt = format_for_path(output)
+    if fmt is None:
         known = ", ".join(FORMATS_BY_EXTENSION)
         fail(f"--output: cannot tell the format from {output!r}; use one of {known}, or give --format", ExitCode.USAGE)
-    return FORMATS_BY_EXTENSION[suffix]
+    return fmt
 
 
 def produced_now() -> str:

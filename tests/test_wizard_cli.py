@@ -1,0 +1,73 @@
+"""The wizard's command-line options without a terminal: start-up cost, --save, --resume, --product."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from atmp_cli.cli import app
+from atmp_cli.commands import classify as classify_command
+from atmp_cli.session import save_session, session_path
+
+
+def test_questionary_not_imported_for_non_interactive_classify():
+    code = (
+        "import sys; from typer.testing import CliRunner; from atmp_cli.cli import app; "
+        "r = CliRunner().invoke(app, ['classify', '--example', 'car-t', '--format', 'json']); "
+        "assert r.exit_code == 0, r.output; print(sorted(m for m in sys.modules if m.split('.')[0] in ('questionary', 'prompt_toolkit')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_no_terminal_message_comes_before_questionary(runner):
+    result = runner.invoke(app, ["classify"])
+    assert result.exit_code == 2
+    assert "--answers FILE" in result.stderr and result.stdout == ""
+
+
+def test_save_with_example_writes_canonical_answers(runner, tmp_path, ruleset):
+    target = tmp_path / "out.json"
+    result = runner.invoke(app, ["classify", "--example", "car-t", "--format", "json", "--save", str(target), "--product", "Renamed"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["product"] == "Renamed"
+    assert json.loads(result.stdout)["product"] == "Renamed"
+    assert list(document["answers"]) == [q.id for q in ruleset.questions if q.id in document["answers"]]
+    assert document["answers"]["manipulations"] == ["cell_separation", "cryopreservation", "expansion", "genetic_modification", "activation"]
+    again = runner.invoke(app, ["classify", "--answers", str(target), "--format", "json"])
+    assert again.exit_code == 0 and json.loads(again.stdout)["classification"] == json.loads(result.stdout)["classification"]
+
+
+def test_incomplete_answers_without_terminal_still_lists_missing(runner, tmp_path):
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps({"answers": {"human_use": "yes"}}), encoding="utf-8")
+    result = runner.invoke(app, ["classify", "--answers", str(path)])
+    assert result.exit_code == 1
+    assert "missing required answers" in result.stderr and "contains_cells" in result.stderr
+
+
+def test_resume_without_session_is_usage_error(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setattr(classify_command, "interactive", lambda: True)
+    result = runner.invoke(app, ["classify", "--resume"])
+    assert result.exit_code == 2
+    assert "no saved wizard session" in result.stderr
+
+
+def test_resume_cannot_combine_with_answers(runner):
+    result = runner.invoke(app, ["classify", "--resume", "--example", "car-t"])
+    assert result.exit_code == 2 and "--resume" in result.stderr
+
+
+def test_session_is_saved_under_the_app_dir_as_an_answers_document(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    path = save_session("eu", "P", {"human_use": "no"})
+    assert path == session_path("eu") and path.is_relative_to(tmp_path)
+    assert json.loads(path.read_text(encoding="utf-8")) == {"product": "P", "answers": {"human_use": "no"}}
+    # a complete saved session is a valid --answers file
+    result = runner.invoke(app, ["classify", "--answers", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["classification"]["code"] == "not-ATMP"
