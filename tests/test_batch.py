@@ -19,17 +19,7 @@ from atmp_cli.errors import CliError
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.render.json_out import result_dict
 from atmp_cli.sampling import random_document
-from conftest import load_cases
-
-CASES = load_cases()
-DOCUMENTS = [case["input"] for case in CASES]
-UNDETERMINED_DOC = {
-    "product": "vector, purpose unclear",
-    "answers": {
-        "human_use": "yes", "contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "unsure",
-        "effect_from_sequence": "yes", "infectious_disease_vaccine": "no", "intended_use": ["treat_prevent_diagnose"], "hospital_exemption": "no",
-    },
-}
+from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
 
 
 def jsonl_bytes(documents) -> bytes:
@@ -177,11 +167,7 @@ def test_summary_counts_by_class(ruleset):
     stream = io.StringIO()
     tally = batch.run(rows, batch.make_writer(stream, "jsonl", summary=True, terminal=False))
     summary = json.loads(stream.getvalue())["summary"]
-    expected = {}
-    for case in CASES:
-        expected[case["expected"]["code"]] = expected.get(case["expected"]["code"], 0) + 1
-    expected["undetermined"] = 1
-    assert summary["classes"] == {code: expected[code] for code in summary["classes"]} and sum(summary["classes"].values()) == len(CASES) + 1
+    assert summary["classes"] == expected_classes(extra_undetermined=1)
     assert summary["errors"] == 1 and summary["records"] == len(CASES) + 2 == tally.records
 
 
