@@ -250,12 +250,20 @@ def csv_cells(row: dict[str, Any]) -> list[str]:
     return [row["source"], row["product"] or "", c["code"], "true" if c["combined"] else "false", c["label"], branches_text(row), ""]
 
 
+# Characters JSON leaves raw that str.splitlines() (and some editors) treat as line breaks: escape them so
+# one result is one line for every reader, not only for those splitting on "\n".
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 class JsonlWriter:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
     def row(self, row: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        if not text.isascii():
+            text = text.translate(_LINE_BREAKS)
+        self.stream.write(text)
         self.stream.write("\n")
 
     def close(self, tally: Tally) -> None:
