@@ -134,7 +134,7 @@ def definitions(
 
 @app.command(epilog=EXIT_CODES_HELP)
 def batch(
-    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), folders of them, or '-' for JSON Lines on stdin."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), folders of them, or '-' for JSON Lines on stdin."),
     fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format. Default: table on a terminal, jsonl otherwise."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (atomically: all or nothing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read folders inside the folders given."),

@@ -201,3 +201,18 @@ def test_table_format(atmp, tmp_path):
     result = run(atmp, "batch", str(path), "--format", "table")
     assert result.returncode == 0
     assert result.stdout.split()[:2] == ["source", "product"] and "in.jsonl:2" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------- progress
+
+
+def test_progress_bar_on_a_terminal_only_and_not_when_quiet(atmp, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS * 25)  # 650 records: past the progress threshold
+    out = tmp_path / "out.jsonl"
+    shown = pexpect.run(f"{atmp} batch {path} --output {out}", timeout=120, env={"TERM": "xterm", "COLUMNS": "100"})
+    assert b"classifying" in shown and len(out.read_text().splitlines()) == 650
+    quiet = pexpect.run(f"{atmp} batch {path} --output {out} --quiet", timeout=120, env={"TERM": "xterm"})
+    assert b"classifying" not in quiet
+    piped = run(atmp, "batch", str(path), "--output", str(out))
+    assert piped.stderr == ""
