@@ -58,6 +58,12 @@ class TreeFormat(str, Enum):
     mermaid = "mermaid"
 
 
+class BatchFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 def _guarded(run: Callable[[], T]) -> T:
     """Run a command body, turning our errors into a one-line message and the documented exit code."""
     from atmp_cli.bank import BankError
@@ -163,6 +169,32 @@ def explain(
     from atmp_cli.commands.tree import explain as run_explain
 
     _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def batch(
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), folders of them, or '-' for JSON Lines on stdin."),
+    fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format. Default: table on a terminal, jsonl otherwise."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (atomically: all or nothing)."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read folders inside the folders given."),
+    full_text: bool = typer.Option(False, "--full-text", help="jsonl: include the quoted legal texts in every result (see 'atmp definitions --format json')."),
+    summary: bool = typer.Option(False, "--summary", help="Print only the counts by class (in the chosen format)."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first record that cannot be classified; --output is then not written."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Classify many products: one result or error row a record, in input order, streamed.
+
+    Exit code: 0 all classified, 3 some undetermined and none invalid, 1 any record or file invalid.
+    """
+    from atmp_cli.commands.batch import BatchOptions, run
+
+    options = BatchOptions(
+        paths=tuple(paths), fmt=fmt.value if fmt else None, output=output, recursive=recursive, full_text=full_text,
+        summary=summary, fail_fast=fail_fast, quiet=quiet, country=country, ruleset=ruleset,
+    )
+    raise typer.Exit(_guarded(lambda: run(options)))
 
 
 def main() -> None:

@@ -1,0 +1,107 @@
+"""`atmp batch`: classify many answers documents, one result or error row a record, streamed."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from atmp_cli.errors import fail
+from atmp_cli.exit_codes import ExitCode
+
+PROGRESS_AFTER = 500  # records: smaller batches finish before a bar is worth drawing
+PROGRESS_EVERY = 100  # records between redraws, to keep the bar off the hot path
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    paths: tuple[str, ...]
+    fmt: str | None  # table | jsonl | csv; None: table on a terminal, else jsonl
+    output: str | None
+    recursive: bool = False
+    full_text: bool = False
+    summary: bool = False
+    fail_fast: bool = False
+    quiet: bool = False
+    country: str | None = None
+    ruleset: str = "eu"
+
+
+def default_format(output: str | None) -> str:
+    to_stdout = output in (None, "-")
+    return "table" if to_stdout and sys.stdout.isatty() else "jsonl"
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A callback drawing a record counter on stderr once the batch is large; None when disabled."""
+    if not enabled:
+        yield None
+        return
+    state: dict = {}
+
+    def on_row(count: int) -> None:
+        if count < PROGRESS_AFTER or count % PROGRESS_EVERY:
+            return
+        if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = Progress(
+                TextColumn("classifying"),
+                BarColumn(),
+                TextColumn("{task.completed} records"),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("batch", total=None)
+        state["bar"].update(state["task"], completed=count)
+
+    try:
+        yield on_row
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def run(options: BatchOptions) -> int:
+    from atmp_cli import batch
+    from atmp_cli.commands.classify import country_code, load_ruleset
+
+    if sum(path == batch.STDIN for path in options.paths) > 1:
+        fail("'-' (stdin) can be given only once", ExitCode.USAGE)
+    ruleset = load_ruleset(options.ruleset)
+    country = country_code(ruleset, options.country)
+    sources = batch.expand_paths(options.paths, recursive=options.recursive)
+    fmt = options.fmt or default_format(options.output)
+
+    to_file = options.output not in (None, "-")
+    target = batch.AtomicOutput(options.output) if to_file else None
+    stream = target.stream if target else sys.stdout
+    terminal = not to_file and sys.stdout.isatty()
+    rows = batch.classify_records(ruleset, batch.read_records(sources), country=country, full_text=options.full_text)
+    try:
+        writer = batch.make_writer(stream, fmt, summary=options.summary, terminal=terminal)
+        with progress_bar(sys.stderr.isatty() and not options.quiet) as on_row:
+            tally = batch.run(rows, writer, fail_fast=options.fail_fast, on_row=on_row)
+    except batch.FailFast as stop:
+        if target:
+            target.discard()
+        else:
+            stream.flush()
+        fail(f"{stop.row['source']}: {batch.errors_text(stop.row)} (stopped: --fail-fast)")
+    except BaseException:
+        if target:
+            target.discard()
+        raise
+    if target:
+        target.commit()
+    else:
+        stream.flush()
+    if tally.errors:
+        noun = "record" if tally.records == 1 else "records"
+        print(f"atmp: error: {tally.errors} of {tally.records} {noun} could not be classified (see the error rows)", file=sys.stderr)
+    return int(tally.exit_code)

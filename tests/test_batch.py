@@ -1,0 +1,222 @@
+"""The batch pipeline in-process: sources, records, rows, writers, exit codes, atomic output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from atmp_cli import batch
+from atmp_cli.answers import check_document
+from atmp_cli.cli import app
+from atmp_cli.engine import classify
+from atmp_cli.errors import CliError
+from atmp_cli.exit_codes import ExitCode
+from atmp_cli.render.json_out import result_dict
+from atmp_cli.sampling import random_document
+from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
+
+
+def jsonl_bytes(documents) -> bytes:
+    return "".join(json.dumps(d) + "\n" for d in documents).encode("utf-8")
+
+
+def rows_of(ruleset, data: bytes, label="in.jsonl"):
+    return list(batch.classify_records(ruleset, batch.read_jsonl(io.BytesIO(data), label)))
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+def test_folder_expands_to_sorted_json_and_jsonl_files(tmp_path):
+    for name in ("b.jsonl", "a.json", "c.txt", "sub/d.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    flat = [s.label for s in batch.expand_paths([str(tmp_path)])]
+    assert flat == [str(tmp_path / "a.json"), str(tmp_path / "b.jsonl")]
+    deep = [s.label for s in batch.expand_paths([str(tmp_path)], recursive=True)]
+    assert deep == [str(tmp_path / "a.json"), str(tmp_path / "b.jsonl"), str(tmp_path / "sub" / "d.json")]
+
+
+def test_missing_path_is_a_usage_error_before_any_record(tmp_path):
+    with pytest.raises(CliError) as raised:
+        batch.expand_paths([str(tmp_path / "nope.jsonl")])
+    assert raised.value.code == ExitCode.USAGE and "nope.jsonl" in str(raised.value)
+
+
+def test_stdin_is_a_jsonl_source():
+    (source,) = batch.expand_paths(["-"])
+    assert source.jsonl and source.label == "<stdin>"
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+def test_jsonl_records_are_labelled_by_line_and_blank_lines_skipped():
+    data = b'\xef\xbb\xbf{"a": 1}\n\n   \n{"b": 2}\n{oops\n'
+    records = list(batch.read_jsonl(io.BytesIO(data), "x.jsonl"))
+    assert [r.source for r in records] == ["x.jsonl:1", "x.jsonl:4", "x.jsonl:5"]
+    assert records[0].document == {"a": 1} and records[1].document == {"b": 2}
+    assert records[2].problem[0] == "(json)"
+
+
+def test_jsonl_line_that_is_not_utf8_is_an_error_record():
+    (record,) = batch.read_jsonl(io.BytesIO(b'{"product": "\xff"}\n'), "x.jsonl")
+    assert record.problem == ("(json)", "not UTF-8 text")
+
+
+def test_json_file_object_and_array_labels(tmp_path):
+    single, array = tmp_path / "one.json", tmp_path / "many.json"
+    single.write_text(json.dumps(DOCUMENTS[0]))
+    array.write_text(json.dumps(DOCUMENTS[:3]))
+    records = list(batch.read_records(batch.expand_paths([str(single), str(array)])))
+    assert [r.source for r in records] == [str(single), f"{array}[0]", f"{array}[1]", f"{array}[2]"]
+
+
+def test_unreadable_or_malformed_json_file_is_one_error_record(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"answers": ')
+    (record,) = batch.read_records(batch.expand_paths([str(bad)]))
+    assert record.source == str(bad) and record.problem[0] == "(json)"
+
+
+# ---------------------------------------------------------------------------------------------- rows
+
+
+def test_result_row_is_the_classify_json_result_plus_source(ruleset):
+    (row,) = rows_of(ruleset, jsonl_bytes(DOCUMENTS[:1]))
+    checked = check_document(ruleset, DOCUMENTS[0])
+    expected = result_dict(classify(ruleset, checked.answers, product=checked.product), full_text=False)
+    assert row == {"source": "in.jsonl:1", **expected}
+    assert all(set(c) == {"id", "citation"} for c in row["citations"])
+
+
+def test_full_text_keeps_the_quoted_texts(ruleset):
+    (row,) = batch.classify_records(ruleset, [batch.Record("x", DOCUMENTS[0])], full_text=True)
+    assert all("text" in c for c in row["citations"])
+
+
+@pytest.mark.parametrize(
+    "line, field, needle",
+    [
+        (b"{not json", "(json)", "not valid JSON"),
+        (b'{"answers": {"human_use": 1}}', "answers.human_use", "got a number"),
+        (b'{"answers": {"human_usee": "yes"}}', "answers.human_usee", "did you mean 'human_use'"),
+        (b'{"product": "x"}', "answers", "missing"),
+        (b'{"answers": {"human_use": "yes"}}', "answers", "missing required answers"),
+        (b"[1, 2]", "(document)", "expected a JSON object"),
+    ],
+)
+def test_error_rows_name_source_and_field(ruleset, line, field, needle):
+    (row,) = rows_of(ruleset, line + b"\n", "f.jsonl")
+    assert row["source"] == "f.jsonl:1"
+    assert row["error"]["field"] == field and needle in row["error"]["message"]
+    assert row["errors"][0] == row["error"]
+
+
+def test_every_field_error_is_listed(ruleset):
+    (row,) = rows_of(ruleset, b'{"answers": {"human_use": 1, "bogus": "yes"}}\n')
+    assert [e["field"] for e in row["errors"]] == ["answers.human_use", "answers.bogus"]
+
+
+def test_rows_keep_input_order_and_are_deterministic(ruleset):
+    rng = random.Random(7)
+    documents = [random_document(ruleset, rng) for _ in range(40)]
+    first, second = rows_of(ruleset, jsonl_bytes(documents)), rows_of(ruleset, jsonl_bytes(documents))
+    assert first == second
+    assert [row["product"] for row in first] == [d["product"] for d in documents]
+
+
+# ---------------------------------------------------------------------------------------------- tallies, writers
+
+
+def tally_of(rows):
+    tally = batch.Tally()
+    for row in rows:
+        tally.add(row)
+    return tally
+
+
+def test_exit_codes(ruleset):
+    good = rows_of(ruleset, jsonl_bytes(DOCUMENTS[:2]))
+    undetermined = rows_of(ruleset, jsonl_bytes([UNDETERMINED_DOC]))
+    bad = rows_of(ruleset, b"{\n")
+    assert undetermined[0]["classification"]["code"] == "undetermined"
+    assert tally_of(good).exit_code == ExitCode.CLASSIFIED
+    assert tally_of(good + undetermined).exit_code == ExitCode.UNDETERMINED
+    assert tally_of(good + undetermined + bad).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_csv_has_the_documented_columns_and_branches(ruleset):
+    rows = rows_of(ruleset, jsonl_bytes([DOCUMENTS[0], UNDETERMINED_DOC]) + b"{\n")
+    stream = io.StringIO()
+    batch.run(rows, batch.CsvWriter(stream))
+    table = list(csv.reader(io.StringIO(stream.getvalue())))
+    assert table[0] == list(batch.CSV_COLUMNS)
+    assert table[2][2] == "undetermined" and "genetic_purpose=yes:GTMP" in table[2][5]
+    assert table[3][2] == "error" and table[3][6].startswith("(json): ")
+
+
+def test_summary_counts_by_class(ruleset):
+    rows = rows_of(ruleset, jsonl_bytes(DOCUMENTS + [UNDETERMINED_DOC]) + b"{\n")
+    stream = io.StringIO()
+    tally = batch.run(rows, batch.make_writer(stream, "jsonl", summary=True, terminal=False))
+    summary = json.loads(stream.getvalue())["summary"]
+    assert summary["classes"] == expected_classes(extra_undetermined=1)
+    assert summary["errors"] == 1 and summary["records"] == len(CASES) + 2 == tally.records
+
+
+def test_table_prints_user_text_without_markup(ruleset):
+    document = dict(DOCUMENTS[0], product="[bold]cells[/bold] 1394/2007")
+    stream = io.StringIO()
+    batch.run(rows_of(ruleset, jsonl_bytes([document])), batch.TableWriter(stream, terminal=False))
+    assert "[bold]cells[/bold]" in stream.getvalue() and "\x1b[" not in stream.getvalue()
+
+
+def test_fail_fast_stops_at_the_first_error(ruleset):
+    rows = rows_of(ruleset, jsonl_bytes(DOCUMENTS[:1]) + b"{\n" + jsonl_bytes(DOCUMENTS[1:3]))
+    stream = io.StringIO()
+    with pytest.raises(batch.FailFast) as raised:
+        batch.run(rows, batch.JsonlWriter(stream), fail_fast=True)
+    assert raised.value.row["source"] == "in.jsonl:2"
+    assert len(stream.getvalue().splitlines()) == 2
+
+
+def test_atomic_output_replaces_only_on_commit(tmp_path):
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n")
+    out = batch.AtomicOutput(str(target))
+    out.stream.write("new\n")
+    assert target.read_text() == "old\n"
+    out.discard()
+    assert target.read_text() == "old\n" and list(tmp_path.iterdir()) == [target]
+    out = batch.AtomicOutput(str(target))
+    out.stream.write("new\n")
+    out.commit()
+    assert target.read_text() == "new\n" and list(tmp_path.iterdir()) == [target]
+
+
+# ---------------------------------------------------------------------------------------------- command
+
+
+def test_cli_batch_stdin_jsonl(runner, ruleset):
+    result = runner.invoke(app, ["batch", "-", "--format", "jsonl"], input=jsonl_bytes(DOCUMENTS[:3]))
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [f"<stdin>:{i}" for i in (1, 2, 3)]
+
+
+def test_cli_batch_rejects_a_missing_path_as_usage_error(runner, tmp_path):
+    result = runner.invoke(app, ["batch", str(tmp_path / "missing")])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("atmp: error: ") and "Traceback" not in result.stderr
+
+
+def test_batch_is_imported_only_when_run():
+    code = "import sys, atmp_cli.cli; print(sorted(m for m in ('atmp_cli.batch', 'rich.table', 'questionary', 'atmp_cli.engine') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
