@@ -60,7 +60,7 @@ def test_batch_never_raises_and_yields_one_row_a_record(items):
         if "error" in row:
             assert row["error"]["field"] != "(internal)", row
             assert row["errors"][0] == row["error"]
-        json.loads(json.dumps(row))
+        json.loads(json.dumps(dict(row)))
     out = io.StringIO()
     tally = batch.run(rows, batch.JsonlWriter(out))
     assert tally.records == len(items) == len(out.getvalue().splitlines())
