@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
-from atmp_cli.engine import applicable_answers
+from atmp_cli.engine import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
 # Whole escape sequences (CSI, OSC) first: otherwise only ESC goes and "[31m" stays behind as text.
@@ -126,7 +126,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
             values[qid] = canonical
     checked.answers = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
     if require_complete and not checked.errors:
-        missing = applicable_answers(ruleset, checked.answers).missing
+        missing = missing_answers(ruleset, checked.answers)
         if missing:
             listing = "; ".join(f"{qid} ({ruleset.question(qid).prompt})" for qid in missing)
             checked.errors.append(FieldError("answers", f"missing required answers: {listing}"))

@@ -285,7 +285,7 @@ def csv_cells(row: dict[str, Any]) -> list[str]:
 
 # Characters JSON leaves raw that str.splitlines() (and some editors) treat as line breaks: escape them so
 # one result is one line for every reader, not only for those splitting on "\n".
-_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 class JsonlWriter:
@@ -294,8 +294,9 @@ class JsonlWriter:
 
     def row(self, row: Row) -> None:
         text = row.json() if isinstance(row, ResultRow) else json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-        if not text.isascii():
-            text = text.translate(_LINE_BREAKS)
+        for char, escaped in _LINE_BREAKS:  # `in` is a fast scan; str.translate would rebuild every line
+            if char in text:
+                text = text.replace(char, escaped)
         self.stream.write(text)
         self.stream.write("\n")
 

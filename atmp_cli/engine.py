@@ -12,7 +12,7 @@ Two ideas carry it:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
@@ -20,6 +20,7 @@ from atmp_cli import __version__
 from atmp_cli.bank import UNSURE, Question, Ruleset
 from atmp_cli.result import (
     SCHEMA_VERSION,
+    answers_sha256,
     Branch,
     Check,
     Classification,
@@ -234,8 +235,43 @@ def classify(
     country: str | None = None,
     warnings: Iterable[str] = (),
 ) -> Result:
-    """Classify validated answers. Unanswered questions count as 'not the case'; validate first."""
-    applicability = applicable_answers(ruleset, answers)
+    """Classify validated answers. Unanswered questions count as 'not the case'; validate first.
+
+    The classification is a pure function of the answers and the country, so it is memoised: batches
+    repeat the same answer patterns (every CAR-T of a portfolio answers alike), and only the product name
+    and the caller's warnings differ from one record to the next.
+    """
+    template = _classify_answers(ruleset, _key(answers), country)
+    return replace(
+        template,
+        product=product,
+        warnings=tuple(warnings) + template.warnings,
+        answers=dict(template.answers),
+    )
+
+
+def _key(answers: Answers) -> tuple[tuple[str, Any], ...]:
+    """Answers as a hashable key for the memoised functions below."""
+    return tuple((qid, tuple(value) if isinstance(value, list) else value) for qid, value in answers.items())
+
+
+def _from_key(key: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return {qid: list(value) if isinstance(value, tuple) else value for qid, value in key}
+
+
+def missing_answers(ruleset: Ruleset, answers: Answers) -> tuple[str, ...]:
+    """The questions asked given `answers` that they leave unanswered (memoised, for batch checks)."""
+    return _missing(ruleset, _key(answers))
+
+
+@lru_cache(maxsize=4096)
+def _missing(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> tuple[str, ...]:
+    return applicable_answers(ruleset, _from_key(key)).missing
+
+
+@lru_cache(maxsize=4096)
+def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], country: str | None) -> Result:
+    applicability = applicable_answers(ruleset, _from_key(key))
     effective = applicability.effective
     resolved = []
     if UNSURE not in effective.values():
@@ -269,7 +305,7 @@ def classify(
     path = _path(ruleset, effective)
     checks = _checks(ruleset, envs)
     notes = _notes(ruleset, envs, undetermined, country)
-    all_warnings = list(warnings) + [
+    all_warnings = [
         f"answer to {qid!r} ignored: it is asked only when {ruleset.question(qid).asked_when}"
         for qid in applicability.ignored
     ]
@@ -286,7 +322,7 @@ def classify(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
         ruleset=ruleset,
-        product=product,
+        product=None,
         classification=classification,
         path=tuple(path),
         checks=tuple(checks),
@@ -297,4 +333,5 @@ def classify(
         answers=dict(effective),
         citation_ids=tuple(citation_ids),
         country=country,
+        answers_digest=answers_sha256(effective),
     )

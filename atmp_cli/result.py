@@ -87,6 +87,7 @@ class Result:
     answers: dict[str, Any]
     citation_ids: tuple[str, ...]
     country: str | None
+    answers_digest: str  # SHA-256 of the canonical answers, for the audit block
 
     def to_dict(self, full_text: bool = True) -> dict[str, Any]:
         """The JSON result. `full_text=False` (batch lines) keeps each citation's id and citation but not the

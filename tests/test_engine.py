@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from atmp_cli.engine import applicable_answers, classify, is_asked
+from atmp_cli.result import answers_sha256
 
 CODES = {"GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined"}
 
@@ -183,7 +184,11 @@ def test_swedish_notes_only_with_country(ruleset):
 
 def test_same_input_gives_identical_results(ruleset):
     answers = {**BASE_CELLS, "same_essential_function": "unsure", "hospital_exemption": "no"}
-    assert classify(ruleset, answers).to_dict() == classify(ruleset, answers).to_dict()
+    first, second = classify(ruleset, answers, product="A"), classify(ruleset, answers, product="B")
+    assert {**first.to_dict(), "product": "B"} == second.to_dict()
+    assert first.answers_digest == answers_sha256(first.answers)
+    first.answers["human_use"] = "no"  # a caller changing its copy cannot reach the memoised result
+    assert classify(ruleset, answers).answers["human_use"] == "yes"
 
 
 def test_mixed_autologous_allogeneic_note(ruleset):

@@ -14,7 +14,6 @@ from typing import Any, Callable, Hashable
 
 from atmp_cli.result import (
     Result,
-    answers_sha256,
     branch_dict,
     check_dict,
     citation_dict,
@@ -33,7 +32,7 @@ def audit(result: Result, produced_at: str | None = None) -> dict[str, Any]:
         "ruleset": r.id,
         "ruleset_version": r.version,
         "legal_texts_as_of": r.legal_texts_as_of,
-        "answers_sha256": answers_sha256(result.answers),
+        "answers_sha256": result.answers_digest,
     }
     if produced_at:
         block["produced_at"] = produced_at
