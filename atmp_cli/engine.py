@@ -12,7 +12,7 @@ Two ideas carry it:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
@@ -241,13 +241,7 @@ def classify(
     repeat the same answer patterns (every CAR-T of a portfolio answers alike), and only the product name
     and the caller's warnings differ from one record to the next.
     """
-    template = _classify_answers(ruleset, _key(answers), country)
-    return replace(
-        template,
-        product=product,
-        warnings=tuple(warnings) + template.warnings,
-        answers=dict(template.answers),
-    )
+    return _classify_answers(ruleset, _key(answers), country).for_record(product, tuple(warnings))
 
 
 def _key(answers: Answers) -> tuple[tuple[str, Any], ...]:

@@ -89,6 +89,16 @@ class Result:
     country: str | None
     answers_digest: str  # SHA-256 of the canonical answers, for the audit block
 
+    def for_record(self, product: str | None, warnings: tuple[str, ...]) -> "Result":
+        """A copy for one record of a memoised result: its own product, warnings and answers dict.
+
+        Cheaper than dataclasses.replace (no re-validation through __init__), which matters in batch mode.
+        """
+        copy = object.__new__(Result)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(product=product, warnings=warnings + self.warnings, answers=dict(self.answers))
+        return copy
+
     def to_dict(self, full_text: bool = True) -> dict[str, Any]:
         """The JSON result. `full_text=False` (batch lines) keeps each citation's id and citation but not the
         quoted text, and each definition test's rule and outcome but not its finding: `atmp definitions

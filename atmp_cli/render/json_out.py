@@ -110,27 +110,46 @@ def _frozen(value: Any) -> Hashable:
     return tuple(value) if isinstance(value, list) else value
 
 
-def result_json(result: Result, *, full_text: bool = False, extra: dict[str, Any] | None = None) -> str:
-    """One compact JSON object (no newline): `result_dict(result, full_text=...)` plus `extra` keys."""
+_middles: dict[tuple[int, bool], tuple[Any, str]] = {}
+
+
+def _middle(result: Result, full_text: bool) -> str:
+    """Everything between "product" and "warnings": fixed for a given classification. Results of the same
+    answers share their path tuple with the engine's memoised result, so its identity is the key (held in
+    the entry and checked with `is`, so a reused id cannot return another result's JSON)."""
+    key = (id(result.path), full_text)
+    entry = _middles.get(key)
+    if entry is not None and entry[0] is result.path and entry[1] == (result.country, result.classification):
+        return entry[2]
     r = result.ruleset
     path = ",".join(_steps.get((s.question, _frozen(s.answer)), lambda s=s: step_dict(s)) for s in result.path)
-    checks = _checks_json(result, full_text)
     notes = ",".join(_notes.get((n.id, n.country), lambda n=n: note_dict(n)) for n in result.notes)
-    c = result.classification
     citations = _citations.get(
         (r.id, result.citation_ids, full_text), lambda: [citation_dict(r.texts[cid], full_text) for cid in result.citation_ids]
     )
-    parts = [
-        _head(result.schema_version, result.tool_version, r),
-        ',"product":', _optional_string(result.product),
+    c = result.classification
+    middle = "".join([
         ',"country":', _optional_string(result.country),
         ',"classification":', _classifications.get((c.code, c.combined, c.label, c.reason), lambda: classification_dict(c)),
         ',"path":[', path, "]",
-        ',"checks":', checks,
+        ',"checks":', _checks_json(result, full_text),
         ',"branches":', _dumps([branch_dict(b) for b in result.branches]) if result.branches else "[]",
         ',"belongs":', _list(result.belongs, _belongs),
         ',"notes":[', notes, "]",
         ',"citations":', citations,
+    ])
+    if len(_middles) >= 4096:
+        _middles.clear()
+    _middles[key] = (result.path, (result.country, result.classification), middle)
+    return middle
+
+
+def result_json(result: Result, *, full_text: bool = False, extra: dict[str, Any] | None = None) -> str:
+    """One compact JSON object (no newline): `result_dict(result, full_text=...)` plus `extra` keys."""
+    parts = [
+        _head(result.schema_version, result.tool_version, result.ruleset),
+        ',"product":', _optional_string(result.product),
+        _middle(result, full_text),
         ',"warnings":', _dumps(list(result.warnings)) if result.warnings else "[]",
         ',"answers":', _dumps(result.answers),
         ',"audit":', _dumps(audit(result)),
