@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
+from atmp_cli.bank import Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")

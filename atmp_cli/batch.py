@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Union
@@ -439,43 +437,3 @@ def run(
             raise FailFast(row)
     writer.close(tally)
     return tally
-
-
-class AtomicOutput:
-    """A text stream to `path` that only replaces it on `commit()`; `discard()` leaves the target untouched.
-
-    Rows stream into a temporary file beside the target (same file system, so the rename is atomic). A target
-    that is not a regular file (/dev/null, a pipe) is written directly, since it cannot be renamed over.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.target = Path(path)
-        self.temp: Path | None = None
-        if self.target.exists() and not self.target.is_file():
-            try:
-                self.stream: IO[str] = self.target.open("w", encoding="utf-8", newline="")
-            except OSError as error:
-                fail(f"{path}: cannot write: {error.strerror}")
-            return
-        directory = self.target.parent if str(self.target.parent) else Path(".")
-        try:
-            handle, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=directory)
-        except OSError as error:
-            fail(f"{path}: cannot write: {error.strerror}")
-        self.temp = Path(temp)
-        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
-
-    def commit(self) -> None:
-        try:
-            self.stream.close()
-            if self.temp is not None:
-                os.replace(self.temp, self.target)
-        except OSError as error:
-            self.discard()
-            fail(f"{self.target}: cannot write: {error.strerror}")
-
-    def discard(self) -> None:
-        if not self.stream.closed:
-            self.stream.close()
-        if self.temp is not None:
-            self.temp.unlink(missing_ok=True)

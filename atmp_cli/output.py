@@ -1,4 +1,4 @@
-"""Where output goes: stdout, or a file written atomically (temp file, then rename)."""
+"""Where output goes: stdout, or a file replaced atomically (temporary file beside it, then rename)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,67 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from atmp_cli.errors import fail
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class AtomicOutput:
+    """A text stream to `path` that only replaces it on `commit()`; `discard()` leaves the target untouched.
+
+    Rows stream into a temporary file beside the target (same file system, so the rename is atomic). A target
+    that is not a regular file (/dev/null, a pipe) is written directly, since it cannot be renamed over.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.target = Path(path)
+        self.temp: Path | None = None
+        if self.target.exists() and not self.target.is_file():
+            try:
+                self.stream: IO[str] = self.target.open("w", encoding="utf-8", newline="")
+            except OSError as error:
+                fail(f"{path}: cannot write: {error.strerror}")
+            return
+        directory = self.target.parent if str(self.target.parent) else Path(".")
+        try:
+            handle, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=directory)
+        except OSError as error:
+            fail(f"{path}: cannot write: {error.strerror}")
+        self.temp = Path(temp)
+        os.chmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; the result should read like any file the user writes
+        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+
+    def commit(self) -> None:
+        try:
+            self.stream.close()
+            if self.temp is not None:
+                os.replace(self.temp, self.target)
+        except OSError as error:
+            self.discard()
+            fail(f"{self.target}: cannot write: {error.strerror}")
+
+    def discard(self) -> None:
+        if not self.stream.closed:
+            self.stream.close()
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+
+
 def write_atomic(path: str, content: str) -> None:
     """Never leave a half-written file: write beside the target, then rename over it."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    output = AtomicOutput(path)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        output.stream.write(content)
     except OSError as error:
+        output.discard()
         fail(f"{path}: cannot write: {error.strerror}")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(content)
-        os.replace(temp, target)
-    except OSError as error:
-        Path(temp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write: {error.strerror}")
+    output.commit()
 
 
 def emit(content: str, output: str | None) -> None:

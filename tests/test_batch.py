@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from atmp_cli import batch
+from atmp_cli.output import AtomicOutput
 from atmp_cli.answers import check_document
 from atmp_cli.cli import app
 from atmp_cli.engine import classify
@@ -190,15 +191,28 @@ def test_fail_fast_stops_at_the_first_error(ruleset):
 def test_atomic_output_replaces_only_on_commit(tmp_path):
     target = tmp_path / "out.jsonl"
     target.write_text("old\n")
-    out = batch.AtomicOutput(str(target))
+    out = AtomicOutput(str(target))
     out.stream.write("new\n")
     assert target.read_text() == "old\n"
     out.discard()
     assert target.read_text() == "old\n" and list(tmp_path.iterdir()) == [target]
-    out = batch.AtomicOutput(str(target))
+    out = AtomicOutput(str(target))
     out.stream.write("new\n")
     out.commit()
     assert target.read_text() == "new\n" and list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_output_gets_the_permissions_of_an_ordinary_file(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        out = AtomicOutput(str(tmp_path / "results.jsonl"))
+        out.stream.write("x\n")
+        out.commit()
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "results.jsonl").stat().st_mode & 0o777 == 0o644
 
 
 # ---------------------------------------------------------------------------------------------- command

@@ -70,6 +70,7 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
 def run(options: BatchOptions) -> int:
     from atmp_cli import batch
     from atmp_cli.commands.classify import country_code, load_ruleset
+    from atmp_cli.output import AtomicOutput
 
     if sum(path == batch.STDIN for path in options.paths) > 1:
         fail("'-' (stdin) can be given only once", ExitCode.USAGE)
@@ -79,7 +80,7 @@ def run(options: BatchOptions) -> int:
     fmt = options.fmt or default_format(options.output)
 
     to_file = options.output not in (None, "-")
-    target = batch.AtomicOutput(options.output) if to_file else None
+    target = AtomicOutput(options.output) if to_file else None
     stream = target.stream if target else sys.stdout
     terminal = not to_file and sys.stdout.isatty()
     rows = batch.classify_records(ruleset, batch.read_records(sources), country=country, full_text=options.full_text)
