@@ -6,7 +6,6 @@ and `atmp classify --format json` do not pay for questionary or the report rende
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Callable, List, Optional, TypeVar
 
@@ -23,6 +22,7 @@ Exit codes:
   2    usage error (also: wizard asked for without a terminal)
   3    undetermined (the outcome depends on answers marked unsure)
   130  interrupted (wizard answers so far are saved; resume with --resume)
+  141  the reader of the output went away (e.g. atmp ... | head)
 """
 
 app = typer.Typer(
@@ -199,9 +199,10 @@ def batch(
 
 def main() -> None:
     """Console entry point."""
-    try:
-        app()
-    except BrokenPipeError:
-        # `atmp ... | head`: the reader left; nothing more to say and no traceback.
-        sys.stderr.close()
-        sys.exit(0)
+    import signal
+
+    # `atmp ... | head`: when the reader leaves, end quietly like other Unix tools (killed by SIGPIPE,
+    # status 141) instead of reporting a broken pipe as if the input had been invalid.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app()

@@ -54,3 +54,13 @@ def test_start_up_imports_only_what_the_command_needs(installed, tmp_path):
     result = subprocess.run([str(installed / "python"), "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stderr
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(installed, tmp_path):
+    """`atmp ... | head`: no traceback and no 'invalid input' exit code when the reader leaves."""
+    process = subprocess.Popen([str(installed / "atmp"), "definitions"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode in (-13, 141, 0), process.returncode  # killed by SIGPIPE, or finished first
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
