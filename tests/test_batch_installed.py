@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
-from conftest import REPO
 
 
 
 @pytest.fixture(scope="session")
-def atmp(tmp_path_factory) -> Path:
-    venv = tmp_path_factory.mktemp("installed") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(REPO)],
-        check=True, capture_output=True,
-    )
-    return venv / "bin" / "atmp"
+def atmp(installed) -> Path:
+    """`atmp` from the session's non-editable install of this checkout (conftest.installed)."""
+    return installed / "atmp"
 
 
 def run(atmp: Path, *args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

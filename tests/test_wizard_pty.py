@@ -10,7 +10,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ import pytest
 from atmp_cli.answers import check_document
 from atmp_cli.examples import load_example
 
-REPO = Path(__file__).resolve().parent.parent
 DOWN = "\x1b[B"
 ENTER = "\r"
 PROGRESS = r"question \d+ of ~\d+"
@@ -29,12 +27,9 @@ REVIEW = "Review your answers"
 
 
 @pytest.fixture(scope="session")
-def atmp_bin(tmp_path_factory) -> Path:
-    """`atmp` from a wheel-style install of this checkout in a fresh virtualenv."""
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(REPO)], check=True, timeout=600)
-    return venv / "bin" / "atmp"
+def atmp_bin(installed) -> Path:
+    """`atmp` from the session's non-editable install of this checkout (conftest.installed)."""
+    return installed / "atmp"
 
 
 @pytest.fixture()
