@@ -17,8 +17,11 @@ from atmp_cli.bank import Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
-# Whole escape sequences (CSI, OSC) first: otherwise only ESC goes and "[31m" stays behind as text.
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Whole escape sequences (CSI, OSC, other ESC pairs) first: otherwise only ESC goes and "[31m" stays behind
+# as text. Newlines (\x0a) and tabs (\x09) are left to the callers, which decide what they become.
+CONTROL_SEQUENCES = re.compile(
+    r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Checked:
 
 def clean_text(value: str) -> str:
     """Strip ANSI escapes and control characters from user text (newlines and tabs become spaces)."""
-    return _CONTROL.sub("", value.replace("\n", " ").replace("\t", " ")).strip()
+    return CONTROL_SEQUENCES.sub("", value.replace("\n", " ").replace("\t", " ")).strip()
 
 
 def _check_value(question: Question, value: Any, where: str) -> tuple[Any, FieldError | None]:

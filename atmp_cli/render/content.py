@@ -8,15 +8,14 @@ defensively, although `answers.clean_text` already removed them from user input.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from atmp_cli.answers import CONTROL_SEQUENCES
 from atmp_cli.bank import UNSURE, Ruleset
 from atmp_cli.render.json_out import audit
 from atmp_cli.result import Result
 
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 HOLDS_WORDS = {True: "met", False: "not met", None: "depends on unsure answers"}
 AUDIT_LABELS = {
@@ -31,7 +30,7 @@ AUDIT_LABELS = {
 
 def plain(value: Any) -> str:
     """Text safe to lay out in any format: ANSI escapes and control characters removed (newlines kept)."""
-    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\t", " "))
+    return CONTROL_SEQUENCES.sub("", str(value).replace("\r\n", "\n").replace("\t", " "))
 
 
 @dataclass(frozen=True)
