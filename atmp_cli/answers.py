@@ -52,6 +52,11 @@ def clean_text(value: str) -> str:
     return CONTROL_SEQUENCES.sub("", value.replace("\n", " ").replace("\t", " ")).strip()
 
 
+def shown(text: str) -> str:
+    """User text for a message: as it is if printable, else with escapes (no raw ESC, no lone surrogates)."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _check_value(question: Question, value: Any, where: str) -> tuple[Any, FieldError | None]:
     """The canonical value (multi-selects in bank order) or an error. The common, valid case is tested
     first and cheaply: batch mode runs this for every answer of every record."""
@@ -92,6 +97,14 @@ def _type_name(value: Any) -> str:
     )
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = True) -> Checked:
     """Check types, ids and values; with `require_complete`, also that every applicable question is answered."""
     checked = Checked()
@@ -104,6 +117,8 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     product = document.get("product")
     if product is not None and not isinstance(product, str):
         checked.errors.append(FieldError("product", f"expected a string, got {_type_name(product)}"))
+    elif product is not None and not _encodable(product):
+        checked.errors.append(FieldError("product", "not valid Unicode text (it holds a lone surrogate)"))
     elif product is not None:
         checked.product = clean_text(product)
     raw = document.get("answers")
@@ -117,7 +132,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
         return checked
     values: dict[str, Any] = {}
     for qid, value in raw.items():
-        where = f"answers.{qid}"
+        where = f"answers.{shown(qid)}"
         question = ruleset.by_id.get(qid)
         if question is None:
             checked.errors.append(FieldError(where, f"unknown question id{did_you_mean(qid, ruleset.by_id)}"))

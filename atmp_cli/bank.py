@@ -9,6 +9,7 @@ worse, as a silently wrong classification. Everything that can be checked withou
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -20,7 +21,8 @@ from atmp_cli.compiler import CompiledQuestion, Walker, compile_walker
 from atmp_cli.expressions import Compiled, Node
 
 UNSURE = "unsure"
-BUILTIN_NOTE_NAMES = frozenset({"undetermined"})
+_RULESET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a folder name under questions/, never a path
+BUILTIN_NOTE_NAMES = frozenset({"undetermined", "atmp_in_doubt"})  # set by the engine for notes
 
 
 class BankError(Exception):
@@ -244,7 +246,7 @@ def load(ruleset_id: str = "eu") -> Ruleset:
     """Load and validate a ruleset by id; cached, since the data never changes while atmp runs."""
     root = questions_root()
     folder = root / ruleset_id
-    if not (folder / "ruleset.toml").is_file():
+    if not _RULESET_ID.fullmatch(ruleset_id) or not (folder / "ruleset.toml").is_file():
         known = available_rulesets()
         raise BankError(f"unknown ruleset {ruleset_id!r}{did_you_mean(ruleset_id, known)}; available: {', '.join(known)}")
     return _Loader(folder).build()

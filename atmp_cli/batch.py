@@ -24,6 +24,7 @@ from atmp_cli.bank import Ruleset
 from atmp_cli.engine import classify
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.inputs import parse_json
 from atmp_cli.render.json_out import result_dict, result_json
 from atmp_cli.result import Result
 
@@ -103,12 +104,8 @@ def read_jsonl(stream: IO[bytes], label: str) -> Iterator[Record]:
 
 
 def _parsed(source: str, text: str) -> Record:
-    try:
-        return Record(source, json.loads(text))
-    except json.JSONDecodeError as error:
-        return Record(source, problem=("(json)", f"not valid JSON: {error.msg} (column {error.colno})"))
-    except RecursionError:
-        return Record(source, problem=("(json)", "not valid JSON: nested too deeply"))
+    document, problem = parse_json(text)
+    return Record(source, problem=("(json)", problem)) if problem else Record(source, document)
 
 
 def read_json(path: Path, label: str) -> Iterator[Record]:

@@ -199,10 +199,38 @@ def batch(
 
 def main() -> None:
     """Console entry point."""
+    import os
     import signal
+    import sys
 
     # `atmp ... | head`: when the reader leaves, end quietly like other Unix tools (killed by SIGPIPE,
     # status 141) instead of reporting a broken pipe as if the input had been invalid.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    app()
+    # Started with stdin or stdout closed (`<&-`, `>&-`): read nothing, write nowhere, but do not crash.
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    try:
+        app()
+    except SystemExit:
+        _flush_or_fail(sys.stdout)
+        raise
+    except OSError as error:  # e.g. stdout on a full disk (/dev/full) while writing
+        raise SystemExit(report(CliError(f"cannot write the output: {error.strerror or error}"))) from None
+
+
+def _flush_or_fail(stream) -> None:
+    """Flush before exit so a write error is reported as such, not as 'Exception ignored' at shutdown."""
+    try:
+        stream.flush()
+    except OSError as error:
+        import sys
+
+        try:
+            stream.close()
+        except OSError:
+            pass
+        sys.stdout = None
+        raise SystemExit(report(CliError(f"cannot write the output: {error.strerror or error}"))) from None

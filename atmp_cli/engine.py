@@ -154,7 +154,7 @@ def _step(ruleset: Ruleset, qid: str, answer: Any) -> Step:
     chosen = [question.option(v) for v in (answer if question.kind == "multi" else [answer])]
     finding = " ".join(option.finding for option in chosen)
     citations = tuple(_unique(c for option in chosen for c in option.citations))
-    return Step(qid, question.section, list(answer) if question.kind == "multi" else answer, finding, citations)
+    return Step(qid, question.section, answer, finding, citations)  # multi-select answers stay tuples: shared
 
 
 def _path(ruleset: Ruleset, effective: Mapping[str, Any]) -> list[Step]:
@@ -184,13 +184,15 @@ def _checks(ruleset: Ruleset, envs: list[dict[str, Any]]) -> tuple[Check, ...]:
 
 def _notes(ruleset: Ruleset, envs: list[dict[str, Any]], undetermined: bool, country: str | None) -> list[NoteOut]:
     """Notes whose condition holds in every resolution, then the national ones for `country`."""
+    status = [bool(env["atmp"]) for env in envs]
+    builtins = {"undetermined": undetermined, "atmp_in_doubt": any(status) and not all(status)}
     sources = [(None, ruleset.notes)]
     if country:
         sources.append((country, ruleset.national.get(country, ())))
     notes = []
     for origin, candidates in sources:
         for note in candidates:
-            if all(note.when.evaluate({**env, "undetermined": undetermined}) for env in envs):
+            if all(note.when.evaluate({**env, **builtins}) for env in envs):
                 notes.append(NoteOut(note.id, note.text, note.citations, origin))
     return notes
 

@@ -17,6 +17,18 @@ from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
 
 
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """(value, None) or (None, why it is not usable JSON): every way json.loads can refuse, in one place."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        return None, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+    except RecursionError:
+        return None, "not valid JSON: nested too deeply"
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        return None, f"not valid JSON: {error}"
+
+
 def read_json(source: str) -> tuple[str, Any]:
     """(display name, parsed JSON) of a path or '-' for stdin."""
     if source == "-":
@@ -32,10 +44,10 @@ def read_json(source: str) -> tuple[str, Any]:
             fail(f"{name}: not UTF-8 text")
         except OSError as error:
             fail(f"{name}: cannot be read: {error.strerror}")
-    try:
-        return name, json.loads(raw)
-    except json.JSONDecodeError as error:
-        fail(f"{name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    value, problem = parse_json(raw)
+    if problem:
+        fail(f"{name}: {problem}")
+    return name, value
 
 
 def checked_document(ruleset: Ruleset, name: str, document: Any, *, require_complete: bool = True) -> Checked:

@@ -23,7 +23,7 @@ class Step:
 
     question: str
     section: str
-    answer: Any
+    answer: Any  # a value, or a tuple of values for a multi-select (the JSON form has a list)
     finding: str
     citations: tuple[str, ...]
 
@@ -96,7 +96,8 @@ class Result:
         """
         copy = object.__new__(Result)
         copy.__dict__.update(self.__dict__)
-        copy.__dict__.update(product=product, warnings=warnings + self.warnings, answers=dict(self.answers))
+        answers = {qid: list(value) if isinstance(value, list) else value for qid, value in self.answers.items()}
+        copy.__dict__.update(product=product, warnings=warnings + self.warnings, answers=answers)
         return copy
 
     def to_dict(self, full_text: bool = True) -> dict[str, Any]:
@@ -134,7 +135,8 @@ def classification_dict(c: Classification) -> dict[str, Any]:
 
 
 def step_dict(s: Step) -> dict[str, Any]:
-    return {"question": s.question, "section": s.section, "answer": s.answer, "finding": s.finding, "citations": list(s.citations)}
+    answer = list(s.answer) if isinstance(s.answer, tuple) else s.answer
+    return {"question": s.question, "section": s.section, "answer": answer, "finding": s.finding, "citations": list(s.citations)}
 
 
 def check_dict(c: Check, full_text: bool = True) -> dict[str, Any]:
@@ -146,7 +148,7 @@ def check_dict(c: Check, full_text: bool = True) -> dict[str, Any]:
 
 
 def branch_dict(b: Branch) -> dict[str, Any]:
-    return {"assume": b.assume, "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
+    return {"assume": dict(b.assume), "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
 
 
 def note_dict(n: NoteOut) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from atmp_cli.errors import fail
+from atmp_cli.inputs import parse_json
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.output import write_atomic
 
@@ -55,9 +56,12 @@ def load_session(ruleset_id: str) -> dict[str, Any]:
     if not path.is_file():
         fail(f"--resume: no saved wizard session ({path} does not exist); start one with 'atmp classify'", ExitCode.USAGE)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"{path}: saved session cannot be read ({error}); delete it and start again")
+        document, problem = parse_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        document, problem = None, str(error)
+    if problem:
+        fail(f"{path}: saved session cannot be read ({problem}); delete it and start again")
+    return document
 
 
 def clear_session(ruleset_id: str) -> None:

@@ -28,7 +28,8 @@ def test_contract_values(ruleset):
         "irradiation", "cell_separation", "filtering", "lyophilisation", "freezing", "cryopreservation",
         "vitrification", "expansion", "genetic_modification", "activation", "differentiation", "other",
     )
-    assert q("intended_use").values == ("regenerate_repair_replace", "treat_prevent_diagnose", "none_of_these")
+    # the contract's values, in order, plus one added later (the function limb of Art 1(2)(b))
+    assert q("intended_use").values == ("regenerate_repair_replace", "treat_prevent_diagnose", "modify_physiological_functions", "none_of_these")
     assert q("nucleic_acid").values == ("none", "recombinant", "synthetic")
     assert q("non_viable_action").allowed == ("pharmacological_immunological_metabolic", "physical_structural", "unsure")
     unsure = {x.id for x in ruleset.questions if x.unsure}

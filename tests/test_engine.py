@@ -15,7 +15,7 @@ MULTI = {
     "cell_source": [["autologous", "allogeneic"], ["xenogeneic"]],
     "manipulations": [["none"], ["cutting"], ["expansion"], ["other"], ["centrifugation", "other"]],
     "intended_use": [["regenerate_repair_replace"], ["treat_prevent_diagnose"],
-                     ["regenerate_repair_replace", "treat_prevent_diagnose"], ["none_of_these"]],
+                     ["regenerate_repair_replace", "treat_prevent_diagnose"], ["modify_physiological_functions"], ["none_of_these"]],
 }
 
 
@@ -150,6 +150,13 @@ def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
         ({"nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "no", "infectious_disease_vaccine": "no",
           "manipulations": ["genetic_modification"], "intended_use": ["treat_prevent_diagnose"]}, "sCTMP", False, None),
         ({"manipulations": ["expansion"], "intended_use": ["regenerate_repair_replace", "treat_prevent_diagnose"]}, "TEP", False, None),
+        ({"manipulations": ["expansion"], "intended_use": ["modify_physiological_functions"]}, "not-ATMP", False, "another medicinal product"),
+        ({"contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "yes",
+          "infectious_disease_vaccine": "no", "intended_use": ["modify_physiological_functions"]}, "GTMP", False, None),
+        ({"cell_source": ["xenogeneic"]}, "not-ATMP", False, "animal cells and tissues are outside the human tissues"),
+        ({"cell_source": ["xenogeneic"], "viable_cells": "no", "manipulations": ["expansion"],
+          "non_viable_action": "pharmacological_immunological_metabolic", "device_integral": "yes",
+          "device_kind": "medical_device", "cells_primary_to_device": "no"}, "not-ATMP", False, "MDR Article 1(6)(f)"),
     ],
 )
 def test_rules_from_the_law(ruleset, changes, code, combined, destination):
@@ -190,7 +197,34 @@ def test_same_input_gives_identical_results(ruleset):
     assert classify(ruleset, answers).answers["human_use"] == "yes"
 
 
+def test_doubt_rule_only_when_atmp_status_itself_is_in_doubt(ruleset):
+    car_t = {**BASE_CELLS, "nucleic_acid": "recombinant", "genetic_purpose": "unsure", "effect_from_sequence": "yes",
+             "infectious_disease_vaccine": "no", "manipulations": ["genetic_modification"],
+             "intended_use": ["treat_prevent_diagnose"], "hospital_exemption": "no"}
+    gtmp_or_sctmp = classify(ruleset, car_t)
+    assert {b.code for b in gtmp_or_sctmp.branches} == {"GTMP", "sCTMP"}
+    assert "doubt_rule" not in {n.id for n in gtmp_or_sctmp.notes}
+    tep_or_not = classify(ruleset, {**BASE_CELLS, "same_essential_function": "unsure", "hospital_exemption": "no"})
+    assert "doubt_rule" in {n.id for n in tep_or_not.notes}
+
+
+def test_swedish_tissue_note_only_for_human_cells(ruleset):
+    animal = classify(ruleset, {**BASE_CELLS, "cell_source": ["xenogeneic"]}, country="SE")
+    assert not any("National Board of Health and Welfare" in n.text for n in animal.notes)
+
+
 def test_mixed_autologous_allogeneic_note(ruleset):
     result = classify(ruleset, {**BASE_CELLS, "cell_source": ["autologous", "allogeneic"], "manipulations": ["expansion"], "hospital_exemption": "no"})
     assert any(n.id == "mixed_source" for n in result.notes)
     assert "reg1394-art2-3" in result.citation_ids
+
+
+def test_callers_cannot_corrupt_memoised_results(ruleset):
+    answers = {**BASE_CELLS, "manipulations": ["expansion", "cryopreservation"], "hospital_exemption": "no"}
+    first = classify(ruleset, answers).to_dict()
+    first["answers"]["manipulations"].append("other")
+    first["path"][5]["answer"].append("other")
+    again = classify(ruleset, answers)
+    assert again.answers["manipulations"] == ["expansion", "cryopreservation"]
+    assert again.to_dict()["path"][5]["answer"] == ["expansion", "cryopreservation"]
+    assert again.answers_digest == answers_sha256(again.answers)

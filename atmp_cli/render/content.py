@@ -166,7 +166,7 @@ class Report:
 def _answers(ruleset: Ruleset, question_id: str, answer: Any, finding: str, citations: tuple[str, ...]) -> tuple[Answer, ...]:
     """One entry per given value, each with its option's own finding (the step's finding for 'unsure')."""
     question = ruleset.question(question_id)
-    values = answer if isinstance(answer, list) else [answer]
+    values = list(answer) if isinstance(answer, (list, tuple)) else [answer]
     if answer == UNSURE or any(v not in question.values for v in values):
         return (Answer(plain(answer), plain(answer), (Finding(plain(finding), citations),)),)
     items = []

@@ -106,10 +106,6 @@ def _head(schema_version: str, tool_version: str, ruleset: Any) -> str:
     return f'{{"schema_version":{_dumps(schema_version)},"tool_version":{_dumps(tool_version)},"ruleset":{_dumps(ruleset_dict(ruleset))}'
 
 
-def _frozen(value: Any) -> Hashable:
-    return tuple(value) if isinstance(value, list) else value
-
-
 _middles: dict[tuple[int, bool], tuple[Any, str]] = {}
 
 
@@ -122,10 +118,11 @@ def _middle(result: Result, full_text: bool) -> str:
     if entry is not None and entry[0] is result.path and entry[1] == (result.country, result.classification):
         return entry[2]
     r = result.ruleset
-    path = ",".join(_steps.get((s.question, _frozen(s.answer)), lambda s=s: step_dict(s)) for s in result.path)
-    notes = ",".join(_notes.get((n.id, n.country), lambda n=n: note_dict(n)) for n in result.notes)
+    # keys hold the ruleset itself (compared by identity): two rulesets loaded in one process never mix
+    path = ",".join(_steps.get((r, s.question, s.answer), lambda s=s: step_dict(s)) for s in result.path)
+    notes = ",".join(_notes.get((r, n.id, n.country), lambda n=n: note_dict(n)) for n in result.notes)
     citations = _citations.get(
-        (r.id, result.citation_ids, full_text), lambda: [citation_dict(r.texts[cid], full_text) for cid in result.citation_ids]
+        (r, result.citation_ids, full_text), lambda: [citation_dict(r.texts[cid], full_text) for cid in result.citation_ids]
     )
     c = result.classification
     middle = "".join([

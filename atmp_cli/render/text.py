@@ -9,7 +9,7 @@ is not a terminal and when NO_COLOR is set.
 from __future__ import annotations
 
 import io
-from typing import Any, Iterable
+from typing import Iterable
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -24,10 +24,6 @@ from atmp_cli.result import Result
 _STYLE = {"GTMP": "bold green", "sCTMP": "bold green", "TEP": "bold green", "not-ATMP": "bold yellow", "undetermined": "bold red"}
 _HOLDS = {True: "green", False: "yellow", None: "red"}
 FILE_WIDTH = 100
-
-
-def answer_text(answer: Any) -> str:
-    return ", ".join(answer) if isinstance(answer, list) else str(answer)
 
 
 def _cites(ids: Iterable[str]) -> Text:
