@@ -301,7 +301,14 @@ class _Loader:
             {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
             {"disclaimer"},
         )
-        sections = tuple(Section(s["id"], s["title"]) for s in meta["section"])
+        sections = tuple(
+            Section(item["id"], item["title"])
+            for item in (self.fields(raw, f"{self.folder / 'ruleset.toml'}: section {raw.get('id') if isinstance(raw, dict) else raw!r}", {"id", "title"}, set())
+                         for raw in meta["section"])
+        )
+        missing_labels = {"not-ATMP", "undetermined", "combined_prefix"} - set(meta["labels"])
+        if missing_labels:
+            raise BankError(f"{self.folder / 'ruleset.toml'}: [labels] lacks {sorted(missing_labels)[0]!r}")
         texts = self.load_texts()
         questions = self.load_questions({s.id for s in sections})
         rules_file = self.fields(
@@ -311,6 +318,8 @@ class _Loader:
         for raw in rules_file["rule"]:
             where = self.where("rules.toml", "rule", raw.get("id"))
             item = self.fields(raw, where, {"id", "when", "met", "failed", "citations"}, set())
+            if item["id"] in rules:
+                raise BankError(f"{where}: duplicate rule id")
             rules[item["id"]] = Rule(item["id"], self.condition(item["when"], where), item["met"], item["failed"], tuple(item["citations"]))
         definitions = tuple(
             Definition(d["id"], d["code"], tuple(d["tests"]), tuple(d["citations"]), d["reason"])
@@ -423,6 +432,11 @@ class _Checker:
     def check(self) -> Ruleset:
         r = self.r
         derived = set(r.rules) | {d.id for d in r.definitions}
+        for required in ("atmp", "combined"):  # the engine reads these two rules by name
+            if required not in r.rules:
+                raise BankError(f"{self.folder / 'rules.toml'}: no rule {required!r}; the engine needs it")
+        if len({d.id for d in r.definitions}) != len(r.definitions):
+            raise BankError(f"{self.folder / 'rules.toml'}: duplicate definition ids")
         clash = derived & set(r.by_id)
         if clash:
             raise BankError(f"{self.folder}: {sorted(clash)[0]!r} is both a question and a rule")

@@ -275,7 +275,13 @@ def csv_cells(row: dict[str, Any]) -> list[str]:
     if is_error(row):
         return [row["source"], "", "error", "", "", "", errors_text(row)]
     c = row["classification"]
-    return [row["source"], row["product"] or "", c["code"], "true" if c["combined"] else "false", c["label"], branches_text(row), ""]
+    return [row["source"], spreadsheet_safe(row["product"] or ""), c["code"], "true" if c["combined"] else "false", c["label"], branches_text(row), ""]
+
+
+def spreadsheet_safe(text: str) -> str:
+    """User text for a CSV cell: a leading = + - @ would make spreadsheets run it as a formula, so it is
+    prefixed with an apostrophe (the usual guard; the JSON Lines output keeps the text as given)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # Characters JSON leaves raw that str.splitlines() (and some editors) treat as line breaks: escape them so

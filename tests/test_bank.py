@@ -102,6 +102,10 @@ def edit(path: Path, old: str, new: str) -> None:
         ("rules.toml", 'tests = ["human_medicinal", "recombinant"', 'tests = ["human_medicinal", "recombinantt"', "unknown rule 'recombinantt'"),
         ("rules.toml", 'when = "contains_cells == yes"', 'when = "has_cells"', "cycle"),
         ("rules.toml", 'when = "intended_use has regenerate_repair_replace"', 'when = "intended_use == regenerate_repair_replace"', "is a multi question; use has or has_any"),
+        ("rules.toml", 'id = "recombinant"', 'id = "human_medicinal"', "duplicate rule id"),
+        ("rules.toml", 'id = "combined"', 'id = "combined_atmp"', "no rule 'combined'"),
+        ("ruleset.toml", 'undetermined = "Undetermined', 'undecided = "Undetermined', "[labels] lacks 'undetermined'"),
+        ("ruleset.toml", 'id = "device"\ntitle', 'id = "device"\ntitel', "section 'device': unknown key 'titel' (did you mean 'title'?)"),
     ],
 )
 def test_broken_bank_names_file_and_entry(broken, file, old, new, message):

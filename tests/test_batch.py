@@ -234,3 +234,8 @@ def test_batch_is_imported_only_when_run():
     code = "import sys, atmp_cli.cli; print(sorted(m for m in ('atmp_cli.batch', 'rich.table', 'questionary', 'atmp_cli.engine') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_csv_cells_do_not_become_spreadsheet_formulas():
+    assert batch.spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert batch.spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and batch.spreadsheet_safe("CAR-T") == "CAR-T"

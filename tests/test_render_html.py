@@ -64,7 +64,10 @@ def test_html_quotes_every_cited_text_verbatim_with_audit(outcome):
     assert structure.h1 == result.classification.label
     shown = html.unescape(page)
     for text in cited_texts(result):
-        assert f"<blockquote>{text.text or text.paraphrase}</blockquote>" in shown, text.id
+        if text.text:
+            assert f"<blockquote>{text.text}</blockquote>" in shown, text.id
+        if text.paraphrase:  # shown, labelled, and never laid out as a quotation
+            assert text.paraphrase in shown and f"<blockquote>{text.paraphrase}" not in shown, text.id
         assert text.citation in shown
         if text.caveat:
             assert f'<p class="caveat">({text.caveat})</p>' in shown

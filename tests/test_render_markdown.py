@@ -29,9 +29,12 @@ def test_markdown_quotes_every_cited_text_verbatim_with_audit(outcome):
     assert out.startswith(f"# {md(result.classification.label)}\n")
     quoted = "\n".join(line[2:] for line in shown.splitlines() if line.startswith("> "))
     for text in cited_texts(result):
-        for line in (text.text or text.paraphrase).splitlines():
+        for line in text.text.splitlines():
             if line.strip():
                 assert line in quoted, (text.id, line)
+        if text.paraphrase:  # shown, labelled, and never laid out as a quotation
+            assert text.paraphrase in shown and text.paraphrase not in quoted, text.id
+            assert "paraphrase, not the wording of the law" in shown.lower()
         assert text.citation in shown
         if text.caveat:
             assert f"*{text.caveat}*" in shown

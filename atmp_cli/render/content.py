@@ -117,7 +117,8 @@ class ListSection:
 
 @dataclass(frozen=True)
 class CitedText:
-    """A cited legal text: `body` is the quotation (or the paraphrase, then `caveat` says so)."""
+    """A cited legal text: `body` is the quotation (or the paraphrase, then `caveat` says so); `paraphrase`
+    is a marked paraphrase shown after a partial or secondary quotation (e.g. the whole of Art 2(1)(d))."""
 
     id: str
     citation: str
@@ -128,6 +129,15 @@ class CitedText:
     source: str
     status: str
     confidence: str
+    paraphrase: str = ""
+
+    @property
+    def quoted(self) -> bool:
+        """Whether `body` is a quotation; a paraphrase is never laid out as one."""
+        return self.presentation != "paraphrase"
+
+
+PARAPHRASE_LABEL = "Paraphrase, not the wording of the law:"
 
 
 @dataclass(frozen=True)
@@ -206,8 +216,10 @@ def _cited(result: Result) -> tuple[CitedText, ...]:
     for cid in result.citation_ids:
         t = result.ruleset.texts[cid]
         body = t.text if t.text else t.paraphrase
+        extra = t.paraphrase if t.text else ""
         texts.append(
-            CitedText(cid, plain(t.citation), plain(t.title), t.presentation, plain(t.caveat), plain(body), plain(t.source), plain(t.status), plain(t.confidence))
+            CitedText(cid, plain(t.citation), plain(t.title), t.presentation, plain(t.caveat), plain(body), plain(t.source),
+                      plain(t.status), plain(t.confidence), plain(extra))
         )
     return tuple(texts)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable
 
-from atmp_cli.render.content import Report, build
+from atmp_cli.render.content import PARAPHRASE_LABEL, Report, build
 from atmp_cli.result import Result
 
 _CSS = """
@@ -33,6 +33,7 @@ ul.path > li { padding-left: 0; margin-top: 0.4rem; }
 ul.path li li { border-left: 1px solid #bbb; padding-left: 0.6rem; margin: 0.2rem 0; }
 .answer { font-weight: bold; }
 .caveat { font-style: italic; color: #8a6d00; }
+.paraphrase { font-style: italic; margin-left: 1.5em; }
 blockquote { white-space: pre-wrap; margin: 0.3rem 0 0.3rem 0.8rem; padding-left: 0.8rem; border-left: 3px solid #ccc; }
 table { border-collapse: collapse; } td, th { text-align: left; padding: 0.15rem 0.8rem 0.15rem 0; vertical-align: top; }
 td { overflow-wrap: anywhere; }
@@ -86,7 +87,12 @@ def _cited_texts(report: Report) -> list[str]:
         out.append(f"<h3><code>{escape(text.id)}</code>: {escape(text.citation)}</h3>")
         if text.caveat:
             out.append(f'<p class="caveat">({escape(text.caveat)})</p>')
-        out.append(f"<blockquote>{escape(text.body)}</blockquote>")
+        if text.quoted:
+            out.append(f"<blockquote>{escape(text.body)}</blockquote>")
+        else:
+            out.append(f'<p class="paraphrase">{escape(text.body)}</p>')
+        if text.paraphrase:
+            out.append(f'<p class="paraphrase">{escape(PARAPHRASE_LABEL)} {escape(text.paraphrase)}</p>')
         meta = f"Status: {escape(text.status)}; confidence: {escape(text.confidence)}"
         if text.source:
             meta += f"<br>Source: {escape(text.source)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from atmp_cli.render.content import Report, build, plain
+from atmp_cli.render.content import PARAPHRASE_LABEL, Report, build, plain
 from atmp_cli.result import Result
 
 _INLINE = re.compile(r"([\\`*_{}\[\]|~#!])")
@@ -64,8 +64,13 @@ def _cited_texts(report: Report) -> list[str]:
         lines += [f"### `{text.id}`: {_one_line(text.citation)}", ""]
         if text.caveat:
             lines += [f"*{_one_line(text.caveat)}*", ""]
-        quoted = [f"> {md(line)}" if line.strip() else ">" for line in text.body.split("\n")]
-        lines += ["\n>\n".join(quoted), ""]
+        if text.quoted:
+            quoted = [f"> {md(line)}" if line.strip() else ">" for line in text.body.split("\n")]
+            lines += ["\n>\n".join(quoted), ""]
+        else:
+            lines += [f"*{md(_one_line(text.body))}*", ""]
+        if text.paraphrase:
+            lines += [f"*{md(PARAPHRASE_LABEL)} {md(_one_line(text.paraphrase))}*", ""]
         lines += [f"Status: {_one_line(text.status)}; confidence: {_one_line(text.confidence)}", ""]
         if text.source:
             lines += [f"Source: {_one_line(text.source)}", ""]

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from atmp_cli.render.content import ListSection, Report, build
+from atmp_cli.render.content import PARAPHRASE_LABEL, ListSection, Report, build
 from atmp_cli.result import Result
 
 _STYLE = {"GTMP": "bold green", "sCTMP": "bold green", "TEP": "bold green", "not-ATMP": "bold yellow", "undetermined": "bold red"}
@@ -92,7 +92,9 @@ def citations_block(report: Report) -> RenderableType:
         parts.append(Text.assemble((text.id, "bold"), " — ", text.citation))
         if text.caveat:
             parts.append(Padding(Text(f"({text.caveat})", style="italic yellow"), (0, 0, 0, 2), expand=False))
-        parts.append(Padding(Text(text.body), (0, 0, 0, 2), expand=False))
+        parts.append(Padding(Text(text.body, style="" if text.quoted else "italic"), (0, 0, 0, 2), expand=False))
+        if text.paraphrase:
+            parts.append(Padding(Text(f"{PARAPHRASE_LABEL} {text.paraphrase}", style="italic"), (0, 0, 0, 2), expand=False))
         meta = Text(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
         if text.source:
             meta.append(f"\nSource: {text.source}")
