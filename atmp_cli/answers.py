@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from atmp_cli.bank import Question, Ruleset, did_you_mean
+from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
@@ -67,6 +67,8 @@ def _check_value(question: Question, value: Any, where: str) -> tuple[Any, Field
         if not isinstance(value, str):
             return None, FieldError(where, f"expected one of {', '.join(allowed)}, got {_type_name(value)}")
         return None, FieldError(where, f"unknown value {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
+    if value == UNSURE and question.unsure:
+        return value, None
     if not isinstance(value, list):
         hint = f' (use a list, e.g. ["{value}"])' if isinstance(value, str) else ""
         return None, FieldError(where, f"expected a list of {', '.join(question.values)}, got {_type_name(value)}{hint}")
@@ -103,6 +105,15 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def contradictions(ruleset: Ruleset, answers: dict[str, Any]) -> list[FieldError]:
+    """Answers that contradict each other (the ruleset's constraints), each naming the fields involved."""
+    return [
+        FieldError(" and ".join(f"answers.{name}" for name in constraint.fields), constraint.message)
+        for constraint in ruleset.constraints
+        if constraint.when.evaluate(answers)
+    ]
 
 
 def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = True) -> Checked:
@@ -143,6 +154,8 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
         else:
             values[qid] = canonical
     checked.answers = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
+    if not checked.errors:
+        checked.errors.extend(contradictions(ruleset, checked.answers))
     if require_complete and not checked.errors:
         missing = missing_answers(ruleset, checked.answers)
         if missing:

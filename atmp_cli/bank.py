@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from atmp_cli import expressions
-from atmp_cli.compiler import CompiledQuestion, Walker, compile_walker
+from atmp_cli.compiler import CompiledQuestion, OutcomeFunction, Walker, compile_outcome, compile_walker
 from atmp_cli.expressions import Compiled, Node
 
 UNSURE = "unsure"
+NOT_ATMP = "not-ATMP"
+UNDETERMINED = "undetermined"
 _RULESET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a folder name under questions/, never a path
-BUILTIN_NOTE_NAMES = frozenset({"undetermined", "atmp_in_doubt"})  # set by the engine for notes
+# Set by the engine for notes: the outcome depends on unsure answers; one judgement answer decides it;
+# whether it is an ATMP at all depends on unsure answers; and
+# whether it is an ATMP or a product of another regime (tissues and cells, blood, devices) does, which is
+# the only doubt the doubt rule of Directive 2001/83/EC Article 2(2) resolves.
+BUILTIN_NOTE_NAMES = frozenset({"undetermined", "borderline", "atmp_in_doubt", "atmp_or_other_regime"})
+REGIMES = ("medicinal", "other")  # a destination's regime: another medicinal product, or another framework
 
 
 class BankError(Exception):
@@ -65,6 +72,8 @@ class Option:
     finding: str
     citations: tuple[str, ...]
     exclusive: bool = False
+    judgement: bool = False  # choosing it or not is a matter of judgement (borderline results)
+    judgement_when: "Condition | None" = None  # ... but only for answers where this holds
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,32 @@ class Question:
     definitions: tuple[str, ...]
     options: tuple[Option, ...]
     when_text: str = ""
+    required: bool = True  # False: an answers file may leave it out (it never changes the class)
+    required_when: Condition | None = None  # required only when this holds (over earlier answers)
+    judgement: bool = False  # every answer to it is a matter of judgement (borderline results)
+
+    def is_judgement(self, answers: Any, new: Any) -> bool:
+        """Whether changing this question's answer in `answers` to `new` is a matter of judgement, not of fact.
+
+        The question may be one as a whole. Otherwise an option decides, within its `judgement_when` if it
+        has one: for a multi-select the option the change ticks or unticks (a change to or from an exclusive
+        option such as 'none of these' turns on that option); for a single choice the answer given, since
+        it is that answer a careful reader might not share.
+        """
+        if self.judgement:
+            return True
+        old = answers.get(self.id)
+        if self.kind == "multi":
+            added, removed = set(new) - set(old), set(old) - set(new)
+            exclusive = (added | removed) & self.exclusive_values
+            toggled = exclusive or (added if len(added) == 1 else removed if not added else set())
+        else:
+            toggled = {old}
+        for value in toggled:
+            option = self.option_index.get(value)
+            if option and option.judgement and (option.judgement_when is None or option.judgement_when.evaluate(answers)):
+                return True
+        return False
 
     @property
     def asked_when(self) -> str:
@@ -109,7 +144,7 @@ class Question:
             return "always"
         return self.when_text or self.when.source
 
-    @property
+    @cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
@@ -143,6 +178,8 @@ class Rule:
     met: str
     failed: str
     citations: tuple[str, ...]
+    applies: Condition | None = None  # when the test can apply at all; otherwise it is shown as not applicable
+    not_applicable: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +202,18 @@ class Destination:
     reason: str
     belongs: str
     citations: tuple[str, ...]
+    regime: str = "other"  # "medicinal": another medicinal product; "other": another legal framework
+    open: bool = False  # these answers cannot settle whether it is an ATMP: the result is undetermined
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Answers that contradict each other: an answers file giving them is an error naming `fields`."""
+
+    id: str
+    when: Condition  # over answers only (no rules), so the input check can evaluate it
+    fields: tuple[str, ...]
+    message: str
 
 
 @dataclass(frozen=True)
@@ -199,6 +248,7 @@ class Ruleset:
     definitions: tuple[Definition, ...]
     destinations: tuple[Destination, ...]
     notes: tuple[Note, ...]
+    constraints: tuple[Constraint, ...]
     national: dict[str, tuple[Note, ...]]
     country_names: dict[str, str]
     texts: dict[str, LegalText]
@@ -207,6 +257,7 @@ class Ruleset:
     root: Path
     by_id: dict[str, Question] = field(default_factory=dict)
     walker: Walker | None = None  # applicability and all rules compiled into one function (atmp_cli.compiler)
+    outcome: OutcomeFunction | None = None  # the outcome alone, compiled likewise, for decisive answers
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
@@ -312,15 +363,19 @@ class _Loader:
         texts = self.load_texts()
         questions = self.load_questions({s.id for s in sections})
         rules_file = self.fields(
-            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note"}
+            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
         )
         rules = {}
         for raw in rules_file["rule"]:
             where = self.where("rules.toml", "rule", raw.get("id"))
-            item = self.fields(raw, where, {"id", "when", "met", "failed", "citations"}, set())
+            item = self.fields(raw, where, {"id", "when", "met", "failed", "citations"}, {"applies", "not_applicable"})
             if item["id"] in rules:
                 raise BankError(f"{where}: duplicate rule id")
-            rules[item["id"]] = Rule(item["id"], self.condition(item["when"], where), item["met"], item["failed"], tuple(item["citations"]))
+            if ("applies" in item) != ("not_applicable" in item):
+                raise BankError(f"{where}: 'applies' and 'not_applicable' go together")
+            applies = self.condition(item["applies"], where) if "applies" in item else None
+            rules[item["id"]] = Rule(item["id"], self.condition(item["when"], where), item["met"], item["failed"],
+                                     tuple(item["citations"]), applies, item.get("not_applicable", ""))
         definitions = tuple(
             Definition(d["id"], d["code"], tuple(d["tests"]), tuple(d["citations"]), d["reason"])
             for d in (
@@ -328,13 +383,8 @@ class _Loader:
                 for raw in rules_file["definition"]
             )
         )
-        destinations = tuple(
-            Destination(d["id"], self.condition(d["when"], self.where("rules.toml", "destination", d["id"])), d["reason"], d["belongs"], tuple(d["citations"]))
-            for d in (
-                self.fields(raw, self.where("rules.toml", "destination", raw.get("id")), {"id", "when", "reason", "belongs", "citations"}, set())
-                for raw in rules_file.get("destination", [])
-            )
-        )
+        destinations = tuple(self.load_destination(raw) for raw in rules_file.get("destination", []))
+        constraints = tuple(self.load_constraint(raw) for raw in rules_file.get("constraint", []))
         notes = self.load_notes(rules_file.get("note", []), "rules.toml")
         national, country_names = self.load_national()
         ruleset = Ruleset(
@@ -349,6 +399,7 @@ class _Loader:
             definitions=definitions,
             destinations=destinations,
             notes=notes,
+            constraints=constraints,
             national=national,
             country_names=country_names,
             texts=texts,
@@ -379,7 +430,8 @@ class _Loader:
         for raw in _read(path).get("question", []):
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
-                raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"}, {"when", "when_text", "unsure"}
+                raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
+                {"when", "when_text", "unsure", "required", "judgement"},
             )
             if item["section"] not in section_ids:
                 raise BankError(f"{where}: unknown section {item['section']!r}{did_you_mean(item['section'], section_ids)}")
@@ -388,20 +440,50 @@ class _Loader:
             options = []
             for option in item["option"]:
                 owhere = f"{where}, option {option.get('value')!r}"
-                o = self.fields(option, owhere, {"value", "label", "finding", "citations"}, {"exclusive"})
+                o = self.fields(option, owhere, {"value", "label", "finding", "citations"}, {"exclusive", "judgement", "judgement_when"})
                 if o["value"] == UNSURE:
                     raise BankError(f"{owhere}: 'unsure' is not an option; set unsure = true on the question")
-                options.append(Option(o["value"], o["label"], o["finding"], tuple(o["citations"]), bool(o.get("exclusive", False))))
+                judgement_when = self.answers_condition(o["judgement_when"], owhere) if "judgement_when" in o else None
+                options.append(Option(o["value"], o["label"], o["finding"], tuple(o["citations"]),
+                                      bool(o.get("exclusive", False)), bool(o.get("judgement", False)), judgement_when))
             if len({o.value for o in options}) != len(options):
                 raise BankError(f"{where}: duplicate option values")
             when = self.condition(item["when"], where) if "when" in item else None
             questions.append(
                 Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
-                         bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""))
+                         bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""),
+                         *self.required(item.get("required", True), where), bool(item.get("judgement", False)))
             )
         if len({q.id for q in questions}) != len(questions):
             raise BankError(f"{path}: duplicate question ids")
         return tuple(questions)
+
+    def answers_condition(self, source: Any, where: str) -> Condition:
+        """A condition that compares answers only, so it can be evaluated before any rule is known."""
+        condition = self.condition(source, where)
+        if condition.reads_rules:
+            raise BankError(f"{where}: this condition compares answers only, not rules")
+        return condition
+
+    def required(self, value: Any, where: str) -> tuple[bool, Condition | None]:
+        """`required` is true, false, or a condition over answers under which the question is required."""
+        if isinstance(value, bool):
+            return value, None
+        return True, self.answers_condition(value, where)
+
+    def load_destination(self, raw: Any) -> Destination:
+        where = self.where("rules.toml", "destination", raw.get("id") if isinstance(raw, dict) else raw)
+        d = self.fields(raw, where, {"id", "when", "reason", "belongs", "citations"}, {"regime", "open"})
+        regime = d.get("regime", "other")
+        if regime not in REGIMES:
+            raise BankError(f"{where}: regime must be one of {', '.join(REGIMES)}, not {regime!r}")
+        return Destination(d["id"], self.condition(d["when"], where), d["reason"], d["belongs"], tuple(d["citations"]),
+                           regime, bool(d.get("open", False)))
+
+    def load_constraint(self, raw: Any) -> Constraint:
+        where = self.where("rules.toml", "constraint", raw.get("id") if isinstance(raw, dict) else raw)
+        c = self.fields(raw, where, {"id", "when", "fields", "message"}, set())
+        return Constraint(c["id"], self.answers_condition(c["when"], where), tuple(c["fields"]), c["message"])
 
     def load_notes(self, raws: list[Any], filename: str) -> tuple[Note, ...]:
         notes = []
@@ -445,12 +527,24 @@ class _Checker:
             self.citations(question.definitions, where)
             for option in question.options:
                 self.citations(option.citations, f"{where}, option {option.value!r}")
+                if option.judgement_when:
+                    self.names(option.judgement_when, f"{where}, option {option.value!r}")
             if question.when:
                 self.names(question.when, where)
+            if question.required_when:
+                self.names(question.required_when, where)
         for rule in r.rules.values():
             where = f"{self.folder / 'rules.toml'}: rule {rule.id!r}"
             self.names(rule.when, where)
+            if rule.applies:
+                self.names(rule.applies, where)
             self.citations(rule.citations, where)
+        for constraint in r.constraints:
+            where = f"{self.folder / 'rules.toml'}: constraint {constraint.id!r}"
+            self.names(constraint.when, where)
+            for name in constraint.fields:
+                if name not in r.by_id:
+                    raise BankError(f"{where}: unknown question {name!r} in fields{did_you_mean(name, r.by_id)}")
         for definition in r.definitions:
             where = f"{self.folder / 'rules.toml'}: definition {definition.id!r}"
             for test in definition.tests:
@@ -471,13 +565,18 @@ class _Checker:
             self.names(note.when, where, extra=BUILTIN_NOTE_NAMES)
             self.citations(note.citations, where)
         order = self.evaluation_order()
-        walker = compile_walker(
-            [CompiledQuestion(q.id, q.when.node if q.when else None) for q in r.questions],
-            {rid: rule.when.node for rid, rule in r.rules.items()},
-            {d.id: d.tests for d in r.definitions},
-            order,
+        questions = [
+            CompiledQuestion(q.id, q.when.node if q.when else None, q.required, q.required_when.node if q.required_when else None)
+            for q in r.questions
+        ]
+        rules = {rid: rule.when.node for rid, rule in r.rules.items()}
+        tests = {d.id: d.tests for d in r.definitions}
+        walker = compile_walker(questions, rules, tests, order)
+        outcome = compile_outcome(
+            questions, rules, [(d.id, d.code) for d in r.definitions], tests, order,
+            [(d.when.node, d.open) for d in r.destinations], NOT_ATMP, UNDETERMINED,
         )
-        checked = replace(r, order=order, walker=walker)
+        checked = replace(r, order=order, walker=walker, outcome=outcome)
         self.question_order(checked)
         return checked
 

@@ -24,7 +24,7 @@ class Walk:
 
     effective: dict[str, Any]  # answers to the questions asked, in bank order
     ignored: list[str]  # answered but not asked
-    missing: list[str]  # asked but not answered
+    missing: list[str]  # asked, required, but not answered
     env: dict[str, Any]  # every question's kept answer (or None) and every rule's value
 
 
@@ -35,21 +35,45 @@ Walker = Callable[[Mapping[str, Any]], Walk]
 class CompiledQuestion:
     id: str
     when: expressions.Node | None
+    required: bool = True  # an unanswered optional question is not reported as missing
+    required_when: expressions.Node | None = None  # required only when this holds
 
 
-def compile_walker(
+def _missing(question: CompiledQuestion, ref: Callable[[str], str], lean: bool) -> str:
+    """The statement for an asked question left unanswered: record it, unless it is optional."""
+    if not question.required:
+        return "pass"
+    record = "missing = True" if lean else f"missing.append({question.id!r})"
+    if question.required_when is None:
+        return record
+    return f"if {expressions.to_python(question.required_when, ref)}: {record}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the compiled outcome function returns: the class code and combined, nothing else."""
+
+    code: str
+    combined: bool
+
+
+OutcomeFunction = Callable[[Mapping[str, Any]], "Outcome | None"]
+
+
+def _body(
     questions: Sequence[CompiledQuestion],
     rules: Mapping[str, expressions.Node],
     definitions: Mapping[str, Sequence[str]],
     order: Sequence[str],
-) -> Walker:
-    """`rules` maps rule id to its condition, `definitions` maps definition id to its tests (rule ids),
-    `order` is the dependency order of rules and definitions."""
+    lean: bool,
+) -> tuple[list[str], dict[str, str]]:
+    """The statements both functions share: each question's kept answer in bank order, each rule as soon as
+    what it reads is known. `lean` only notes whether anything required is missing, for the outcome function."""
     local: dict[str, str] = {q.id: f"q{i}" for i, q in enumerate(questions)}
     local.update({name: f"r{i}" for i, name in enumerate(order)})
     reads = {name: set(definitions[name]) if name in definitions else expressions.names(rules[name]) for name in order}
     emitted: set[str] = set()
-    lines = ["def walk(answers):", "    get = answers.get", "    effective = {}", "    ignored = []", "    missing = []"]
+    lines = ["    get = answers.get", "    missing = False" if lean else "    effective = {}\n    ignored = []\n    missing = []"]
 
     def emit_rule(name: str) -> None:
         if name in emitted or name not in reads:
@@ -75,17 +99,60 @@ def compile_walker(
             f"    {var} = get({qid})",
             f"    if {condition}:",
             f"        if {var} is None:",
-            f"            missing.append({qid})",
-            "        else:",
-            f"            effective[{qid}] = {var}",
-            f"    elif {var} is not None:",
-            f"        ignored.append({qid})",
-            f"        {var} = None",
+            f"            {_missing(question, local.__getitem__, lean)}",
         ]
+        if not lean:
+            lines += ["        else:", f"            effective[{qid}] = {var}"]
+        lines += [f"    elif {var} is not None:"]
+        if not lean:
+            lines += [f"        ignored.append({qid})"]
+        lines += [f"        {var} = None"]
     for name in order:
         emit_rule(name)
+    return lines, local
+
+
+def _define(source: str, name: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {"__builtins__": {"bool": bool, "frozenset": frozenset}, "Walk": Walk, "Outcome": Outcome}
+    exec(source, namespace)  # noqa: S102 - generated from validated bank data only
+    return namespace[name]
+
+
+def compile_walker(
+    questions: Sequence[CompiledQuestion],
+    rules: Mapping[str, expressions.Node],
+    definitions: Mapping[str, Sequence[str]],
+    order: Sequence[str],
+) -> Walker:
+    """`rules` maps rule id to its condition, `definitions` maps definition id to its tests (rule ids),
+    `order` is the dependency order of rules and definitions."""
+    lines, local = _body(questions, rules, definitions, order, lean=False)
     env = ", ".join(f"{name!r}: {var}" for name, var in local.items())
     lines.append(f"    return Walk(effective, ignored, missing, {{{env}}})")
-    namespace: dict[str, Any] = {"__builtins__": {"bool": bool, "frozenset": frozenset}, "Walk": Walk}
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from validated bank data only
-    return namespace["walk"]
+    return _define("def walk(answers):\n" + "\n".join(lines), "walk")
+
+
+def compile_outcome(
+    questions: Sequence[CompiledQuestion],
+    rules: Mapping[str, expressions.Node],
+    definitions: Sequence[tuple[str, str]],
+    tests: Mapping[str, Sequence[str]],
+    order: Sequence[str],
+    destinations: Sequence[tuple[expressions.Node, bool]],
+    not_atmp: str,
+    undetermined: str,
+) -> OutcomeFunction:
+    """The outcome alone for answers without 'unsure', or None when a required answer is missing: the
+    first definition (id, code) that holds with the `combined` rule, else not-ATMP, or undetermined when
+    the first destination that matches is open. Decisive answers call it dozens of times a record, so it
+    builds no dictionaries."""
+    lines, local = _body(questions, rules, tests, order, lean=True)
+    lines.append("    if missing: return None")
+    combined = local["combined"]
+    for definition_id, code in definitions:
+        lines.append(f"    if {local[definition_id]}: return Outcome({code!r}, bool({combined}))")
+    for condition, is_open in destinations:
+        result = undetermined if is_open else not_atmp
+        lines.append(f"    if {expressions.to_python(condition, local.__getitem__)}: return Outcome({result!r}, False)")
+    lines.append(f"    return Outcome({not_atmp!r}, False)")
+    return _define("def outcome(answers):\n" + "\n".join(lines), "outcome")

@@ -224,8 +224,13 @@ def _cited(result: Result) -> tuple[CitedText, ...]:
     return tuple(texts)
 
 
-def branch_condition(assume: dict[str, str]) -> str:
-    return " and ".join(f"{question} is {value}" for question, value in assume.items())
+def answer_text(value: Any) -> str:
+    """An answer as written in a condition: a value, or the values of a multi-select joined by '+'."""
+    return "+".join(value) if isinstance(value, (list, tuple)) else str(value)
+
+
+def branch_condition(assume: dict[str, Any]) -> str:
+    return " and ".join(f"{question} is {answer_text(value)}" for question, value in assume.items())
 
 
 def _country(ruleset: Ruleset, code: str | None) -> str | None:
