@@ -16,22 +16,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from atmp_cli import __version__
-from atmp_cli.bank import UNSURE, Question, Ruleset
+from atmp_cli import __version__, precedents
+from atmp_cli.bank import NOT_ATMP, UNDETERMINED, UNSURE, Question, Ruleset
+from atmp_cli.compiler import Outcome as _Outcome
 from atmp_cli.result import (
     SCHEMA_VERSION,
     answers_sha256,
     Branch,
     Check,
     Classification,
+    Decisive,
     NoteOut,
+    PrecedentMatch,
     Result,
     Step,
     TestOutcome,
 )
 
-NOT_ATMP = "not-ATMP"
-UNDETERMINED = "undetermined"
+OPEN_LABEL = "open"  # label of an outcome that the answers cannot settle (an open destination)
 UNSURE_FINDING = "Answered unsure: the classification was evaluated with every possible answer."
 
 Answers = Mapping[str, Any]
@@ -45,8 +47,15 @@ def _resolutions(ruleset: Ruleset, answers: Answers, only: Iterable[str] | None 
     unsure = [qid for qid, value in answers.items() if value == UNSURE and (only is None or qid in only)]
     if not unsure:
         return [dict(answers)]
-    choices = [ruleset.question(qid).values for qid in unsure]
+    choices = [_concrete(ruleset.question(qid)) for qid in unsure]
     return [{**answers, **dict(zip(unsure, combo))} for combo in itertools.product(*choices)]
+
+
+def _concrete(question: Question) -> tuple[Any, ...]:
+    """The answers 'unsure' stands for: each value, or for a multi-select each option on its own."""
+    if question.kind == "multi":
+        return tuple((value,) for value in question.values if value not in question.exclusive_values)
+    return question.values
 
 
 def evaluate(ruleset: Ruleset, answers: Answers) -> dict[str, Any]:
@@ -96,7 +105,7 @@ def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
                 effective[question.id] = answers[question.id]
             else:
                 ignored.append(question.id)
-        elif asked:
+        elif asked and question.required and (question.required_when is None or question.required_when.evaluate(effective)):
             missing.append(question.id)
     return Applicability(effective, tuple(ignored), tuple(missing))
 
@@ -104,20 +113,19 @@ def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
 # ---------------------------------------------------------------------------------------------- classification
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    code: str
-    combined: bool
-
-
 def _outcome(ruleset: Ruleset, env: Mapping[str, Any]) -> _Outcome:
     for definition in ruleset.definitions:
         if env[definition.id]:
             return _Outcome(definition.code, bool(env.get("combined")))
+    destination = _destination(ruleset, env)
+    if destination is not None and destination.open:  # these answers cannot settle it: ask the CAT
+        return _Outcome(UNDETERMINED, False)
     return _Outcome(NOT_ATMP, False)
 
 
-def _label(ruleset: Ruleset, outcome: _Outcome) -> str:
+def _label(ruleset: Ruleset, outcome: _Outcome, env: Mapping[str, Any] | None = None) -> str:
+    if outcome.code == UNDETERMINED:
+        return ruleset.labels.get(OPEN_LABEL, ruleset.labels[UNDETERMINED])
     label = ruleset.labels[outcome.code]
     return f"{ruleset.labels['combined_prefix']}: {label}" if outcome.combined else label
 
@@ -127,7 +135,7 @@ def _destination(ruleset: Ruleset, env: Mapping[str, Any]):
 
 
 def _reason(ruleset: Ruleset, outcome: _Outcome, env: Mapping[str, Any]) -> str:
-    if outcome.code == NOT_ATMP:
+    if outcome.code in (NOT_ATMP, UNDETERMINED):
         destination = _destination(ruleset, env)
         return destination.reason if destination else "None of the ATMP definitions is met."
     reason = ruleset.definition_by_code(outcome.code).reason
@@ -162,8 +170,13 @@ def _path(ruleset: Ruleset, effective: Mapping[str, Any]) -> list[Step]:
 
 
 @lru_cache(maxsize=1024)
-def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...]) -> tuple[Check, ...]:
-    """Checks of every definition from the rule values of each resolution (in ruleset.order)."""
+def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...], inapplicable: frozenset[str]) -> tuple[Check, ...]:
+    """Checks of every definition from the rule values of each resolution (in ruleset.order).
+
+    A test in `inapplicable` cannot apply to this product under any resolution (e.g. whether non-viable
+    cells act pharmacologically, for a product without cells): it is reported as not applicable rather
+    than as a sentence that would be false of the product.
+    """
     position = {name: i for i, name in enumerate(ruleset.order)}
     checks = []
     for definition in ruleset.definitions:
@@ -171,6 +184,9 @@ def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...]) -> 
         for test in definition.tests:
             rule = ruleset.rules[test]
             holds = _agreement([values[position[test]] for values in rule_values])
+            if test in inapplicable:
+                tests.append(TestOutcome(test, holds, rule.not_applicable, (), applicable=False))
+                continue
             finding = rule.met if holds else rule.failed if holds is False else f"Depends on the unsure answers: {rule.met[0].lower()}{rule.met[1:]}"
             tests.append(TestOutcome(test, holds, finding, rule.citations))
         holds = _agreement([values[position[definition.id]] for values in rule_values])
@@ -179,13 +195,22 @@ def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...]) -> 
 
 
 def _checks(ruleset: Ruleset, envs: list[dict[str, Any]]) -> tuple[Check, ...]:
-    return _checks_for(ruleset, tuple(tuple(bool(env[name]) for name in ruleset.order) for env in envs))
+    inapplicable = frozenset(
+        rid for rid, rule in ruleset.rules.items() if rule.applies is not None and not any(rule.applies.evaluate(env) for env in envs)
+    )
+    return _checks_for(ruleset, tuple(tuple(bool(env[name]) for name in ruleset.order) for env in envs), inapplicable)
 
 
-def _notes(ruleset: Ruleset, envs: list[dict[str, Any]], undetermined: bool, country: str | None) -> list[NoteOut]:
+def _notes(ruleset: Ruleset, envs: list[dict[str, Any]], undetermined: bool, borderline: bool, country: str | None) -> list[NoteOut]:
     """Notes whose condition holds in every resolution, then the national ones for `country`."""
     status = [bool(env["atmp"]) for env in envs]
-    builtins = {"undetermined": undetermined, "atmp_in_doubt": any(status) and not all(status)}
+    other_regime = [not env["atmp"] and (d := _destination(ruleset, env)) is not None and d.regime == "other" for env in envs]
+    builtins = {
+        "undetermined": undetermined,
+        "borderline": borderline,
+        "atmp_in_doubt": any(status) and not all(status),
+        "atmp_or_other_regime": any(status) and any(other_regime),
+    }
     sources = [(None, ruleset.notes)]
     if country:
         sources.append((country, ruleset.national.get(country, ())))
@@ -208,7 +233,7 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
     relevant = []
     for i, qid in enumerate(unsure):
         for combo, (outcome, _) in by_combo.items():
-            for value in ruleset.question(qid).values:
+            for value in _concrete(ruleset.question(qid)):
                 other = combo[:i] + (value,) + combo[i + 1:]
                 if other in by_combo and by_combo[other][0] != outcome:
                     relevant.append(qid)
@@ -218,11 +243,79 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
             break
     branches = []
     for combo, (outcome, env) in by_combo.items():
-        if any(combo[i] != ruleset.question(q).values[0] for i, q in enumerate(unsure) if q not in relevant):
+        if any(combo[i] != _concrete(ruleset.question(q))[0] for i, q in enumerate(unsure) if q not in relevant):
             continue
         assume = {q: combo[i] for i, q in enumerate(unsure) if q in relevant}
         branches.append(Branch(assume, outcome.code, outcome.combined, _label(ruleset, outcome), _reason(ruleset, outcome, env)))
     return branches
+
+
+# ---------------------------------------------------------------------------------------------- decisive answers
+
+
+def outcome_of(ruleset: Ruleset, answers: Answers) -> tuple[str, bool] | None:
+    """The outcome alone, (class code, combined), resolving 'unsure' answers as `classify` does; None when the
+    answers leave a required question unanswered. The cheap evaluation decisive answers repeat many times."""
+    outcome = _outcome_for(ruleset, _key(answers))
+    return None if outcome is None else (outcome.code, outcome.combined)
+
+
+@lru_cache(maxsize=1 << 16)
+def _outcome_for(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> _Outcome | None:
+    """Memoised by canonical answers: neighbouring records of a batch share most of their alternatives."""
+    answers = dict(key)
+    if UNSURE not in answers.values():
+        return ruleset.outcome(answers)
+    applicability = applicable_answers(ruleset, answers)
+    if applicability.missing:
+        return None
+    outcomes = {_outcome(ruleset, ruleset.walker(resolved).env) for resolved in _resolutions(ruleset, applicability.effective)}
+    return outcomes.pop() if len(outcomes) == 1 else _Outcome(UNDETERMINED, False)
+
+
+def _alternatives(question: Question, answer: Any) -> Iterable[Any]:
+    """Every single change of one answer: each other value of a single choice; for a multi-select, one
+    option added or removed (an exclusive option replaces the others, and a list never becomes empty)."""
+    if question.kind == "single":
+        yield from (value for value in question.values if value != answer)
+        return
+    chosen = tuple(answer)
+    exclusive = not question.exclusive_values.isdisjoint(chosen)
+    for option in question.options:
+        if option.value in chosen:
+            rest = tuple(v for v in chosen if v != option.value)
+            if rest:
+                yield rest
+        elif option.exclusive or exclusive:
+            yield (option.value,)
+        else:
+            yield chosen + (option.value,)  # put in bank order only if it turns out decisive
+
+
+def decisive_answers(ruleset: Ruleset, effective: Mapping[str, Any], outcome: tuple[str, bool]) -> tuple[Decisive, ...]:
+    """The single answer changes that change the outcome, in bank and option order.
+
+    Only complete alternatives count (a change that makes a new required question apply is left out), so
+    applying any entry to the answers gives exactly the classification it states. Answers marked unsure
+    are left to the branches.
+    """
+    found = []
+    # Without unsure answers the compiled outcome function is cheaper than any cache in front of it.
+    evaluate = ruleset.outcome if UNSURE not in effective.values() else lambda answers: _outcome_for(ruleset, _key(answers))
+    changed = dict(effective)
+    for qid, answer in effective.items():
+        if answer == UNSURE:
+            continue
+        question = ruleset.question(qid)
+        for alternative in _alternatives(question, answer):
+            changed[qid] = alternative
+            other = evaluate(changed)
+            if other is not None and (other.code, other.combined) != outcome:
+                if question.kind == "multi":
+                    alternative = tuple(v for v in question.values if v in alternative)
+                found.append(Decisive(qid, alternative, other.code, other.combined, question.is_judgement(effective, alternative)))
+        changed[qid] = answer
+    return tuple(found)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -236,6 +329,7 @@ def classify(
     product: str | None = None,
     country: str | None = None,
     warnings: Iterable[str] = (),
+    precedent_count: int = 3,
 ) -> Result:
     """Classify validated answers. Unanswered questions count as 'not the case'; validate first.
 
@@ -243,7 +337,7 @@ def classify(
     repeat the same answer patterns (every CAR-T of a portfolio answers alike), and only the product name
     and the caller's warnings differ from one record to the next.
     """
-    return _classify_answers(ruleset, _key(answers), country).for_record(product, tuple(warnings))
+    return _classify_answers(ruleset, _key(answers), country, precedent_count).for_record(product, tuple(warnings))
 
 
 def _key(answers: Answers) -> tuple[tuple[str, Any], ...]:
@@ -266,7 +360,7 @@ def _missing(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> tuple[str, .
 
 
 @lru_cache(maxsize=4096)
-def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], country: str | None) -> Result:
+def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], country: str | None, precedent_count: int = 3) -> Result:
     applicability = applicable_answers(ruleset, _from_key(key))
     effective = applicability.effective
     resolved = []
@@ -291,16 +385,24 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
             ruleset.labels[UNDETERMINED],
             "The outcome depends on the answers marked unsure to " + ", ".join(matters) + "; see the branches.",
         )
+    decisive = decisive_answers(ruleset, effective, (classification.code, classification.combined))
+    corpus = precedents.load(ruleset)
+    nearest = tuple(
+        PrecedentMatch(m.id, corpus.by_id[m.id].code, corpus.by_id[m.id].combined, m.similarity)
+        for m in corpus.nearest(ruleset, effective, precedent_count)
+    )
+    if classification.code != UNDETERMINED and any(d.judgement for d in decisive):
+        classification = Classification(classification.code, classification.combined, classification.label, classification.reason, True)
     undetermined = classification.code == UNDETERMINED
     belongs = []
-    if classification.code == NOT_ATMP:
+    if classification.code == NOT_ATMP or (classification.code == UNDETERMINED and not branches):
         belongs = _unique(d.belongs for d in (_destination(ruleset, env) for env in envs) if d)
         destination_citations = _unique(c for env in envs for d in [_destination(ruleset, env)] if d for c in d.citations)
     else:
         destination_citations = []
     path = _path(ruleset, effective)
     checks = _checks(ruleset, envs)
-    notes = _notes(ruleset, envs, undetermined, country)
+    notes = _notes(ruleset, envs, undetermined, classification.borderline, country)
     all_warnings = [
         f"answer to {qid!r} ignored: it is asked only when {ruleset.question(qid).asked_when}"
         for qid in applicability.ignored
@@ -323,6 +425,8 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
         path=tuple(path),
         checks=tuple(checks),
         branches=tuple(branches),
+        decisive=decisive,
+        precedents=nearest,
         belongs=tuple(belongs),
         notes=tuple(notes),
         warnings=tuple(all_warnings),

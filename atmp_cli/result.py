@@ -34,6 +34,7 @@ class TestOutcome:
     holds: bool | None  # None: depends on unsure answers
     finding: str
     citations: tuple[str, ...]
+    applicable: bool = True  # False: the test cannot apply to this product (e.g. no cells); shown as such
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,28 @@ class Classification:
     combined: bool
     label: str
     reason: str
+    borderline: bool = False  # one answer on a matter of judgement, changed alone, changes the outcome
+
+
+@dataclass(frozen=True)
+class PrecedentMatch:
+    """A published precedent near this product: its id, outcome and how similar its answers are (0 to 1)."""
+
+    id: str
+    code: str
+    combined: bool
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Decisive:
+    """One single answer change that changes the outcome (class or combined)."""
+
+    question: str
+    answer: Any  # the alternative value; a tuple of values for a multi-select (a list in JSON)
+    code: str
+    combined: bool
+    judgement: bool  # the change is on a matter of judgement, not of fact
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,8 @@ class Result:
     path: tuple[Step, ...]
     checks: tuple[Check, ...]
     branches: tuple[Branch, ...]
+    decisive: tuple[Decisive, ...]
+    precedents: tuple[PrecedentMatch, ...]
     belongs: tuple[str, ...]
     notes: tuple[NoteOut, ...]
     warnings: tuple[str, ...]
@@ -115,6 +140,8 @@ class Result:
             "path": [step_dict(s) for s in self.path],
             "checks": [check_dict(c, full_text) for c in self.checks],
             "branches": [branch_dict(b) for b in self.branches],
+            "decisive": [decisive_dict(d) for d in self.decisive],
+            "precedents": [precedent_dict(p, r, full_text) for p in self.precedents],
             "belongs": list(self.belongs),
             "notes": [note_dict(n) for n in self.notes],
             "citations": [citation_dict(r.texts[cid], full_text) for cid in self.citation_ids],
@@ -131,7 +158,24 @@ def ruleset_dict(ruleset: "Ruleset") -> dict[str, Any]:
 
 
 def classification_dict(c: Classification) -> dict[str, Any]:
-    return {"code": c.code, "combined": c.combined, "label": c.label, "reason": c.reason}
+    return {"code": c.code, "combined": c.combined, "borderline": c.borderline, "label": c.label, "reason": c.reason}
+
+
+def precedent_dict(p: PrecedentMatch, ruleset: "Ruleset", full_text: bool = True) -> dict[str, Any]:
+    """A nearest precedent; batch lines (`full_text=False`) keep its id, outcome and similarity only."""
+    outcome = {"code": p.code, "combined": p.combined}
+    if not full_text:
+        return {"id": p.id, "outcome": outcome, "similarity": p.similarity}
+    from atmp_cli.precedents import load
+
+    entry = load(ruleset).by_id[p.id]
+    return {"id": p.id, "product": entry.product, "outcome": outcome, "authority": entry.authority, "date": entry.date,
+            "source": entry.source, "similarity": p.similarity}
+
+
+def decisive_dict(d: Decisive) -> dict[str, Any]:
+    answer = list(d.answer) if isinstance(d.answer, tuple) else d.answer
+    return {"question": d.question, "answer": answer, "classification": {"code": d.code, "combined": d.combined}, "judgement": d.judgement}
 
 
 def step_dict(s: Step) -> dict[str, Any]:
@@ -141,9 +185,9 @@ def step_dict(s: Step) -> dict[str, Any]:
 
 def check_dict(c: Check, full_text: bool = True) -> dict[str, Any]:
     if full_text:
-        tests = [{"rule": t.rule, "holds": t.holds, "finding": t.finding, "citations": list(t.citations)} for t in c.tests]
+        tests = [{"rule": t.rule, "holds": t.holds, "applicable": t.applicable, "finding": t.finding, "citations": list(t.citations)} for t in c.tests]
     else:
-        tests = [{"rule": t.rule, "holds": t.holds} for t in c.tests]
+        tests = [{"rule": t.rule, "holds": t.holds, "applicable": t.applicable} for t in c.tests]
     return {"definition": c.code, "holds": c.holds, "citations": list(c.citations), "tests": tests}
 
 

@@ -18,7 +18,9 @@ from atmp_cli.result import (
     check_dict,
     citation_dict,
     classification_dict,
+    decisive_dict,
     note_dict,
+    precedent_dict,
     ruleset_dict,
     step_dict,
 )
@@ -127,10 +129,12 @@ def _middle(result: Result, full_text: bool) -> str:
     c = result.classification
     middle = "".join([
         ',"country":', _optional_string(result.country),
-        ',"classification":', _classifications.get((c.code, c.combined, c.label, c.reason), lambda: classification_dict(c)),
+        ',"classification":', _classifications.get((c.code, c.combined, c.borderline, c.label, c.reason), lambda: classification_dict(c)),
         ',"path":[', path, "]",
         ',"checks":', _checks_json(result, full_text),
         ',"branches":', _dumps([branch_dict(b) for b in result.branches]) if result.branches else "[]",
+        ',"decisive":', _dumps([decisive_dict(d) for d in result.decisive]) if result.decisive else "[]",
+        ',"precedents":', _dumps([precedent_dict(p, r, full_text) for p in result.precedents]) if result.precedents else "[]",
         ',"belongs":', _list(result.belongs, _belongs),
         ',"notes":[', notes, "]",
         ',"citations":', citations,
