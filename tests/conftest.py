@@ -36,7 +36,11 @@ def ruleset() -> bank.Ruleset:
 
 @pytest.fixture(scope="session")
 def legal_corpus() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((shared_dir() / "legal").glob("*.md")))
+    """Every collected source copy: shared/legal, the founding document, and the project's own collection
+    records in docs/sources/ (each names where its texts were copied from)."""
+    paths = sorted((shared_dir() / "legal").glob("*.md")) + sorted((shared_dir() / "seed").glob("*.txt"))
+    paths += sorted((REPO / "docs" / "sources").glob("*.md"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in paths)
 
 
 @pytest.fixture()

@@ -28,8 +28,8 @@ def test_valid_document(ruleset):
     [
         ({"manipulatons": ["expansion"]}, "answers.manipulatons: unknown question id (did you mean 'manipulations'?)"),
         ({"viable_cells": "yess"}, "answers.viable_cells: unknown value 'yess' (did you mean 'yes'?)"),
-        ({"viable_cells": True}, "answers.viable_cells: expected one of yes, no, got a boolean"),
-        ({"viable_cells": ["yes"]}, "answers.viable_cells: expected one of yes, no, got a list"),
+        ({"viable_cells": True}, "answers.viable_cells: expected one of yes, no, unsure, got a boolean"),
+        ({"viable_cells": ["yes"]}, "answers.viable_cells: expected one of yes, no, unsure, got a list"),
         ({"manipulations": "expansion"}, 'answers.manipulations: expected a list of none, cutting'),
         ({"manipulations": ["expansoin"]}, "unknown value 'expansoin' (did you mean 'expansion'?)"),
         ({"manipulations": []}, "answers.manipulations: expected at least one value"),
@@ -37,7 +37,7 @@ def test_valid_document(ruleset):
         ({"manipulations": ["expansion", "expansion"]}, "a value is listed twice"),
         ({"manipulations": [3]}, "expected strings in the list, got a number"),
         ({"intended_use": ["none_of_these", "treat_prevent_diagnose"]}, "'none_of_these' cannot be combined"),
-        ({"viable_cells": "unsure"}, "unknown value 'unsure'"),
+        ({"human_use": "unsure"}, "unknown value 'unsure'"),
     ],
 )
 def test_bad_values_name_the_field(ruleset, change, expected):

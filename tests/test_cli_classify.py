@@ -50,9 +50,10 @@ def test_classify_json_is_stable_and_complete(runner, tmp_path):
 def test_paraphrases_are_labelled_in_json(runner):
     data = json.loads(runner.invoke(app, ["classify", "--example", "cells-on-scaffold", "--format", "json"]).stdout)
     combined = next(c for c in data["citations"] if c["id"] == "reg1394-art2-1-d")
-    assert combined["presentation"] == "secondary" and "not checked against the Official Journal" in combined["caveat"]
-    priority = next(c for c in data["citations"] if c["id"] == "reg1394-art2-2")
-    assert priority["presentation"] == "paraphrase" and priority["caveat"] == "paraphrase, not the wording of the law"
+    assert combined["presentation"] == "verbatim" and combined["caveat"] == "" and "legalize-eu" in combined["status"]
+    pointer = next(c for c in data["citations"] if c["id"] == "dir2001-83-art5-1")  # named-patient supply: not found
+    assert pointer["presentation"] == "paraphrase" and pointer["caveat"] == "paraphrase, not the wording of the law"
+    assert pointer["text"] == ""
 
 
 def test_paraphrases_are_labelled_in_text(runner):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 
+import random
+
 import pytest
 
 from atmp_cli.engine import applicable_answers, classify, is_asked
 from atmp_cli.result import answers_sha256
+from atmp_cli.sampling import random_document
 
 CODES = {"GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined"}
 
@@ -20,7 +23,10 @@ MULTI = {
 
 
 def all_paths(ruleset):
-    """Depth-first over the question tree: yields every complete answers dict the walk can produce."""
+    """Depth-first over the question tree: yields every complete answers dict the walk can produce.
+
+    Optional questions (which only decide where a product that is not an ATMP belongs) are left unanswered
+    here; `test_optional_questions_only_move_the_destination` varies them."""
     questions = ruleset.questions
 
     def walk(index, answers):
@@ -28,7 +34,7 @@ def all_paths(ruleset):
             yield dict(answers)
             return
         question = questions[index]
-        if not is_asked(ruleset, question, answers):
+        if not question.required or not is_asked(ruleset, question, answers):
             yield from walk(index + 1, answers)
             return
         choices = MULTI.get(question.id) if question.kind == "multi" else list(question.allowed)
@@ -40,36 +46,88 @@ def all_paths(ruleset):
     yield from walk(0, {})
 
 
+def check_outcome(ruleset, answers):
+    """What must hold of any complete answers: a known class; undetermined only with branches, or with an open
+    destination that sends the product to the CAT; each decisive answer gives the class it states."""
+    assert not applicable_answers(ruleset, answers).missing
+    result = classify(ruleset, answers)
+    code = result.classification.code
+    assert code in CODES
+    if code == "undetermined" and not result.branches:
+        assert "article_17" in {n.id for n in result.notes} and result.belongs, answers
+    if "unsure" not in answers.values():
+        assert code != "undetermined" or not result.branches, answers
+    return result
+
+
+def sampled_documents(ruleset, count, seed=20261201):
+    rng = random.Random(seed)
+    return [random_document(ruleset, rng) for _ in range(count)]
+
+
 @pytest.fixture(scope="module")
-def enumerated(ruleset):
-    seen_questions = set()
-    outcomes = set()
-    count = 0
-    for answers in all_paths(ruleset):
-        count += 1
-        seen_questions.update(answers)
-        assert not applicable_answers(ruleset, answers).missing
-        result = classify(ruleset, answers)
-        code = result.classification.code
-        assert code in CODES
-        if "unsure" not in answers.values():
-            assert code != "undetermined", answers
-        else:
-            assert code != "undetermined" or result.branches
-        outcomes.add((code, result.classification.combined))
-    return count, seen_questions, outcomes
+def sampled(ruleset):
+    """A few thousand random walks down the tree, the same ones every run: the default, quick check."""
+    seen, outcomes = set(), set()
+    for document in sampled_documents(ruleset, 3000):
+        result = check_outcome(ruleset, document["answers"])
+        seen.update(document["answers"])
+        outcomes.add((result.classification.code, result.classification.combined))
+    return seen, outcomes
 
 
-def test_every_path_ends_in_a_classification(enumerated):
-    count, _, outcomes = enumerated
-    assert count > 10_000
+def test_random_paths_end_in_a_classification(sampled):
+    _, outcomes = sampled
     assert {code for code, _ in outcomes} == CODES
     assert ("TEP", True) in outcomes and ("sCTMP", True) in outcomes and ("GTMP", True) in outcomes
 
 
-def test_every_question_is_reachable(enumerated, ruleset):
-    _, seen, _ = enumerated
+def test_every_question_is_reachable(sampled, ruleset):
+    seen, _ = sampled
     assert seen == {q.id for q in ruleset.questions}
+
+
+@pytest.mark.full_walk
+def test_every_path_ends_in_a_classification(ruleset):
+    """Every path of the tree (hundreds of thousands; minutes): run by .ci/run with -m full_walk."""
+    count, outcomes = 0, set()
+    for answers in all_paths(ruleset):
+        count += 1
+        result = check_outcome(ruleset, answers)
+        outcomes.add((result.classification.code, result.classification.combined))
+    assert count > 100_000
+    assert {code for code, _ in outcomes} == CODES
+
+
+def test_optional_questions_only_move_the_destination(ruleset):
+    """Blood, organs and the same surgical procedure decide where a non-ATMP belongs, never whether it is one."""
+    for document in sampled_documents(ruleset, 400, seed=7):
+        answers = {k: v for k, v in document["answers"].items() if ruleset.question(k).required}
+        base = classify(ruleset, answers).classification
+        for qid in ("blood_or_organ", "same_surgical_procedure"):
+            question = ruleset.question(qid)
+            if not is_asked(ruleset, question, applicable_answers(ruleset, answers).effective):
+                continue
+            for value in question.allowed:
+                other = classify(ruleset, {**answers, qid: value}).classification
+                assert (other.code, other.combined) == (base.code, base.combined) or base.code == "not-ATMP" and other.code == "undetermined", (qid, value)
+
+
+def test_each_decisive_answer_gives_the_class_it_states(ruleset):
+    """Property: applied to the answers, every decisive entry gives exactly the classification it states."""
+    checked = 0
+    for document in sampled_documents(ruleset, 600, seed=11):
+        answers = applicable_answers(ruleset, document["answers"]).effective
+        result = classify(ruleset, answers)
+        for entry in result.decisive:
+            changed = {**answers, entry.question: list(entry.answer) if isinstance(entry.answer, tuple) else entry.answer}
+            assert not applicable_answers(ruleset, changed).missing
+            other = classify(ruleset, changed).classification
+            assert (other.code, other.combined) == (entry.code, entry.combined), (entry, answers)
+            assert (entry.code, entry.combined) != (result.classification.code, result.classification.combined)
+            checked += 1
+        assert result.classification.borderline == (result.classification.code != "undetermined" and any(d.judgement for d in result.decisive))
+    assert checked > 500
 
 
 def test_every_finding_and_rule_cites_existing_texts(ruleset):
@@ -116,13 +174,14 @@ def test_only_the_unsure_answers_that_matter_make_branches(ruleset):
     assert sum(b.code == "TEP" for b in result.branches) == 3
 
 
-def test_hospital_exemption_is_asked_only_for_atmps(ruleset):
-    not_atmp = applicable_answers(ruleset, BASE_CELLS)
-    assert "hospital_exemption" not in not_atmp.missing
-    atmp = applicable_answers(ruleset, {**BASE_CELLS, "manipulations": ["expansion"]})
-    assert atmp.missing == ("hospital_exemption",)
-    maybe = applicable_answers(ruleset, {**BASE_CELLS, "same_essential_function": "unsure"})
-    assert maybe.missing == ("hospital_exemption",)
+def test_hospital_exemption_is_asked_only_for_atmps_and_never_required(ruleset):
+    asked = lambda answers: is_asked(ruleset, ruleset.question("hospital_exemption"), applicable_answers(ruleset, answers).effective)
+    assert not asked(BASE_CELLS)
+    assert asked({**BASE_CELLS, "manipulations": ["expansion"]})
+    assert asked({**BASE_CELLS, "same_essential_function": "unsure"})
+    assert applicable_answers(ruleset, {**BASE_CELLS, "manipulations": ["expansion"]}).missing == ()
+    result = classify(ruleset, {**BASE_CELLS, "manipulations": ["expansion"]})
+    assert "hospital_exemption_unanswered" in {n.id for n in result.notes}
 
 
 def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
@@ -136,7 +195,8 @@ def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
     "changes, code, combined, destination",
     [
         ({"human_use": "no"}, "not-ATMP", False, "Veterinary"),
-        ({"intended_use": ["none_of_these"]}, "not-ATMP", False, "Not a medicinal product"),
+        ({"intended_use": ["none_of_these"]}, "not-ATMP", False, "Human cells or tissues applied to humans"),
+        ({"intended_use": ["none_of_these"], "cell_source": ["xenogeneic"]}, "not-ATMP", False, "Not a medicinal product"),
         ({"manipulations": ["expansion"], "device_integral": "yes", "device_kind": "medical_device"}, "TEP", True, None),
         ({"manipulations": ["expansion"], "intended_use": ["treat_prevent_diagnose"], "device_integral": "yes",
           "device_kind": "active_implantable"}, "sCTMP", True, None),
@@ -150,10 +210,14 @@ def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
         ({"nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "no", "infectious_disease_vaccine": "no",
           "manipulations": ["genetic_modification"], "intended_use": ["treat_prevent_diagnose"]}, "sCTMP", False, None),
         ({"manipulations": ["expansion"], "intended_use": ["regenerate_repair_replace", "treat_prevent_diagnose"]}, "TEP", False, None),
-        ({"manipulations": ["expansion"], "intended_use": ["modify_physiological_functions"]}, "not-ATMP", False, "another medicinal product"),
+        ({"manipulations": ["expansion"], "intended_use": ["modify_physiological_functions"]}, "undetermined", False, "regenerate, repair or replace"),
+        ({"manipulations": ["expansion"], "viable_cells": "no", "non_viable_action": "pharmacological_immunological_metabolic",
+          "intended_use": ["modify_physiological_functions"]}, "not-ATMP", False, "medicinal product by function"),
         ({"contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes", "effect_from_sequence": "yes",
           "infectious_disease_vaccine": "no", "intended_use": ["modify_physiological_functions"]}, "GTMP", False, None),
-        ({"cell_source": ["xenogeneic"]}, "not-ATMP", False, "animal cells and tissues are outside the human tissues"),
+        ({"cell_source": ["xenogeneic"]}, "undetermined", False, "ask the CAT"),
+        ({"cell_source": ["xenogeneic"], "viable_cells": "no", "non_viable_action": "pharmacological_immunological_metabolic"},
+         "not-ATMP", False, "animal cells and tissues are outside the human tissues"),
         ({"cell_source": ["xenogeneic"], "viable_cells": "no", "manipulations": ["expansion"],
           "non_viable_action": "pharmacological_immunological_metabolic", "device_integral": "yes",
           "device_kind": "medical_device", "cells_primary_to_device": "no"}, "not-ATMP", False, "MDR Article 1(6)(f)"),
