@@ -61,6 +61,7 @@ class TreeFormat(str, Enum):
 class BatchFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
+    json = "json"
     csv = "csv"
 
 
@@ -173,11 +174,11 @@ def explain(
 
 @app.command(epilog=EXIT_CODES_HELP)
 def batch(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), folders of them, or '-' for JSON Lines on stdin."),
-    fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format. Default: table on a terminal, jsonl otherwise."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (atomically: all or nothing)."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), .csv (one product a row), folders of them, or '-' for JSON Lines on stdin."),
+    fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format: table, jsonl, json (one array) or csv. Default: from --output's extension, else table on a terminal and jsonl when piped."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (.jsonl, .json or .csv; atomically: all or nothing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read folders inside the folders given."),
-    full_text: bool = typer.Option(False, "--full-text", help="jsonl: include the quoted legal texts in every result (see 'atmp definitions --format json')."),
+    full_text: bool = typer.Option(False, "--full-text", help="jsonl and json: include the quoted legal texts in every result (see 'atmp definitions --format json')."),
     summary: bool = typer.Option(False, "--summary", help="Print only the counts by class (in the chosen format)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first record that cannot be classified; --output is then not written."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -185,6 +186,9 @@ def batch(
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
 ) -> None:
     """Classify many products: one result or error row a record, in input order, streamed.
+
+    Records are numbered from 1: file.jsonl:1 is the first line, file.csv:2 the first row after the header,
+    file.json#1 the first element of an array.
 
     Exit code: 0 all classified, 3 some undetermined and none invalid, 1 any record or file invalid.
     """

@@ -12,7 +12,6 @@ import pytest
 from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
 
 
-
 @pytest.fixture(scope="session")
 def atmp(installed) -> Path:
     """`atmp` from the session's non-editable install of this checkout (conftest.installed)."""
@@ -50,7 +49,7 @@ def test_array_file(atmp, tmp_path):
     result = run(atmp, "batch", str(path), "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     rows = lines(result)
-    assert [r["source"] for r in rows] == [f"{path}[{i}]" for i in range(len(CASES))]
+    assert [r["source"] for r in rows] == [f"{path}#{i}" for i in range(1, len(CASES) + 1)]
     assert [r["classification"]["code"] for r in rows] == [c["expected"]["code"] for c in CASES]
     assert [r["classification"]["combined"] for r in rows] == [c["expected"]["combined"] for c in CASES]
 
@@ -72,7 +71,7 @@ def test_folder_sorted_and_recursive(atmp, tmp_path):
     assert flat.returncode == 0, flat.stderr
     assert [r["source"] for r in lines(flat)] == [str(tmp_path / "a.json"), f"{tmp_path / 'b.jsonl'}:1", f"{tmp_path / 'b.jsonl'}:2"]
     deep = run(atmp, "batch", "--recursive", str(tmp_path))
-    assert [r["source"] for r in lines(deep)][-1] == f"{tmp_path / 'sub' / 'c.json'}[0]"
+    assert [r["source"] for r in lines(deep)][-1] == f"{tmp_path / 'sub' / 'c.json'}#1"
 
 
 def test_stdin_jsonl(atmp):
@@ -180,20 +179,23 @@ def test_summary_counts(atmp, tmp_path):
     assert "undetermined" in table.stdout and "records" in table.stdout
 
 
+CSV_HEADER = "source,product,code,combined,label,belongs,warnings,hospital_exemption,branches,error"
+
+
 def test_csv_header_and_rows(atmp, tmp_path):
     path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2] + [UNDETERMINED_DOC])
     result = run(atmp, "batch", str(path), "--format", "csv")
     assert result.returncode == 3
     out = result.stdout.splitlines()
-    assert out[0] == "source,product,code,combined,label,branches,error"
+    assert out[0] == "\ufeff" + CSV_HEADER
     assert len(out) == 4 and "genetic_purpose=yes:GTMP" in out[3]
 
 
-def test_table_format(atmp, tmp_path):
+def test_table_format_has_the_csv_columns(atmp, tmp_path):
     path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2])
     result = run(atmp, "batch", str(path), "--format", "table")
     assert result.returncode == 0
-    assert result.stdout.split()[:2] == ["source", "product"] and "in.jsonl:2" in result.stdout
+    assert result.stdout.splitlines()[0].split() == CSV_HEADER.split(",") and "in.jsonl:2" in result.stdout
 
 
 # ---------------------------------------------------------------------------------------------- progress
