@@ -6,10 +6,11 @@ ignored with a warning (by the engine); questions that apply but are unanswered 
 prompts. Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
 record and field in one line.
 
-A null answer is no answer, like a blank spreadsheet cell, so a document listing every question as null
-stays valid however much of it is filled in; a blank product is no product. Other top-level keys are
-ignored with a warning, except those starting with '$' ("$schema", "$comment"): JSON's usual place for
-notes about a document rather than its data.
+A null answer is no answer, like a blank spreadsheet cell, so the blank `atmp template` (every question
+null) stays valid however much of it is filled in; a blank product is no product. Other top-level keys are
+ignored with a warning, except those starting with '$' ("$schema", "$comment", the template's "$allowed"):
+JSON's usual place for notes about a document rather than its data. `atmp schema` describes the same
+contract as a JSON Schema (atmp_cli/schema.py); a test keeps the two in step.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def _header(cells: list[str], ruleset: Ruleset) -> tuple[dict[int, str], list[tu
         if name in columns.values():
             problems.append((f"answers.{shown(name)}", f"column {index + 1} repeats column {name!r}"))
         elif name != PRODUCT and name not in ruleset.by_id:
-            problems.append((f"answers.{shown(name)}", f"unknown column {index + 1}: not '{PRODUCT}' or a question id{did_you_mean(name, known)}; see 'atmp questions'"))
+            problems.append((f"answers.{shown(name)}", f"unknown column {index + 1}: not '{PRODUCT}' or a question id{did_you_mean(name, known)}; see 'atmp template --format csv'"))
         columns[index] = name
     return columns, problems
 

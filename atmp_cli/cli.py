@@ -53,6 +53,11 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+class TemplateFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
 class TreeFormat(str, Enum):
     text = "text"
     mermaid = "mermaid"
@@ -117,13 +122,44 @@ def classify(
 
 @app.command()
 def examples(
+    name: Optional[str] = typer.Argument(None, metavar="NAME", help="Print this example's answers file (JSON) instead of the list."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Format of the list."),
 ) -> None:
-    """List the built-in examples and how each classifies."""
-    from atmp_cli.commands.reference import list_examples
+    """List the built-in examples and how each classifies, or print one's answers file."""
+    from atmp_cli.commands.reference import list_examples, show_example
 
-    _guarded(lambda: list_examples(ruleset, fmt.value))
+    _guarded(lambda: show_example(ruleset, name) if name is not None else list_examples(ruleset, fmt.value))
+
+
+@app.command()
+def template(
+    fmt: Optional[TemplateFormat] = typer.Option(None, "--format", "-f", help="json (one product; the default) or csv (one product a row, for spreadsheets). With --output, taken from FILE's extension unless given."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the template to FILE (.json or .csv) instead of stdout."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Print a blank answers file: every question in the order asked, unanswered, with its allowed values.
+
+    Fill it in and run 'atmp classify --answers FILE' (JSON) or 'atmp batch FILE' (JSON or CSV); leave
+    blank (null) what does not apply.
+    """
+    from atmp_cli.commands.answers_file import write_template
+
+    _guarded(lambda: write_template(ruleset, fmt.value if fmt else None, output))
+
+
+@app.command()
+def schema(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the answers file: question ids and their allowed values.
+
+    For editors and validators; which questions must be answered depends on the other answers, which
+    atmp checks ('atmp questions' shows when each is asked).
+    """
+    from atmp_cli.commands.answers_file import print_schema
+
+    _guarded(lambda: print_schema(ruleset))
 
 
 @app.command()
@@ -174,7 +210,7 @@ def explain(
 
 @app.command(epilog=EXIT_CODES_HELP)
 def batch(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), .csv (one product a row), folders of them, or '-' for JSON Lines on stdin."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), .csv (one product a row, as 'atmp template --format csv' writes), folders of them, or '-' for JSON Lines on stdin."),
     fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format: table, jsonl, json (one array) or csv. Default: from --output's extension, else table on a terminal and jsonl when piped."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (.jsonl, .json or .csv; atomically: all or nothing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read folders inside the folders given."),

@@ -170,6 +170,53 @@ def test_summary_to_stdout_lists_every_class(runner, tmp_path):
     assert counts["GTMP"] == counts["sCTMP"] == counts["TEP"] == counts["not-ATMP"] == "0" and counts["undetermined"] == "1"
 
 
+# ---------------------------------------------------------------------------------------------- round trips
+
+
+def filled_csv_template(runner, documents) -> str:
+    """`atmp template --format csv` with one row a document appended, as a user fills it in a spreadsheet."""
+    template = runner.invoke(app, ["template", "--format", "csv"]).stdout
+    assert template.startswith(spreadsheet.BOM)
+    header = next(csv.reader(io.StringIO(template.removeprefix(spreadsheet.BOM))))
+    body = io.StringIO()
+    csv.writer(body, lineterminator="\n").writerows(csv_cells(document, header) for document in documents)
+    return template + body.getvalue()
+
+
+def test_csv_template_filled_in_round_trips_through_batch(runner, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text(filled_csv_template(runner, DOCUMENTS + [UNDETERMINED_DOC]), encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(path), "--format", "jsonl"])
+    assert result.exit_code == ExitCode.UNDETERMINED, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["source"] == f"{path}:3"  # row 1 the header, row 2 the allowed values
+    assert [r["classification"]["code"] for r in rows] == [c["expected"]["code"] for c in CASES] + ["undetermined"]
+    assert [r["product"] for r in rows] == [d["product"] for d in DOCUMENTS + [UNDETERMINED_DOC]]
+
+
+def test_json_template_filled_in_round_trips_through_batch_and_classify(runner, tmp_path):
+    template = json.loads(runner.invoke(app, ["template"]).stdout)
+    documents = []
+    for document in DOCUMENTS:
+        filled = json.loads(json.dumps(template))
+        filled["product"] = document["product"]
+        filled["answers"].update(document["answers"])  # the rest stays null: not answered
+        documents.append(filled)
+    path = tmp_path / "products.json"
+    path.write_text(json.dumps(documents), encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [f"{path}#{n}" for n in range(1, len(CASES) + 1)]
+    assert [r["classification"]["code"] for r in rows] == [c["expected"]["code"] for c in CASES]
+    assert not any("top-level" in w for r in rows for w in r["warnings"])  # the template's "$" keys are quiet
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(documents[0]), encoding="utf-8")
+    single = runner.invoke(app, ["classify", "--answers", str(one), "--format", "json"])
+    assert single.exit_code == 0 and single.stderr == ""
+    assert json.loads(single.stdout)["classification"] == rows[0]["classification"]
+
+
 # ---------------------------------------------------------------------------------------------- results back in
 
 

@@ -3,13 +3,15 @@ once per session, and every test runs `<venv>/bin/atmp` as a user's shell script
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
+from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, csv_cells, expected_classes
 
 
 @pytest.fixture(scope="session")
@@ -196,6 +198,35 @@ def test_table_format_has_the_csv_columns(atmp, tmp_path):
     result = run(atmp, "batch", str(path), "--format", "table")
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].split() == CSV_HEADER.split(",") and "in.jsonl:2" in result.stdout
+
+
+def test_csv_input_and_outputs_by_extension(atmp, tmp_path):
+    """A filled-in CSV template in, results out as CSV and as one JSON array."""
+    template = tmp_path / "products.csv"
+    assert run(atmp, "template", "--output", str(template)).returncode == 0
+    header = next(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
+    with template.open("a", encoding="utf-8", newline="") as handle:
+        bad = {"product": "Bad", "answers": {"human_use": "maybe"}}
+        csv.writer(handle).writerows(csv_cells(document, header) for document in DOCUMENTS[:3] + [bad])
+    as_csv, as_json = tmp_path / "results.csv", tmp_path / "results.json"
+    assert run(atmp, "batch", str(template), "-o", str(as_csv)).returncode == 1
+    assert run(atmp, "batch", str(template), "-o", str(as_json)).returncode == 1
+    rows = list(csv.DictReader(io.StringIO(as_csv.read_bytes().decode("utf-8-sig"))))
+    assert [r["source"] for r in rows] == [f"{template}:{n}" for n in (3, 4, 5, 6)]
+    assert [r["code"] for r in rows] == [c["expected"]["code"] for c in CASES[:3]] + ["error"]
+    assert rows[3]["product"] == "Bad" and rows[3]["error"].startswith("answers.human_use: unknown value 'maybe'")
+    array = json.loads(as_json.read_text(encoding="utf-8"))
+    assert [r["source"] for r in array] == [r["source"] for r in rows]
+    assert array[3]["error"]["field"] == "answers.human_use" and array[3]["product"] == "Bad"
+
+
+def test_schema_and_template_through_the_entry_point(atmp, tmp_path):
+    schema = json.loads(run(atmp, "schema", cwd=tmp_path).stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    template = json.loads(run(atmp, "template", cwd=tmp_path).stdout)
+    assert set(template["answers"]) == set(schema["properties"]["answers"]["properties"])
+    example = run(atmp, "examples", "msc-gvhd", cwd=tmp_path)
+    assert example.returncode == 0 and json.loads(example.stdout)["answers"]["human_use"] == "yes"
 
 
 # ---------------------------------------------------------------------------------------------- progress
