@@ -5,6 +5,12 @@ wrong types are errors with a "did you mean" for near misses; answers to questio
 ignored with a warning (by the engine); questions that apply but are unanswered are errors listing their
 prompts. Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
 record and field in one line.
+
+A null answer is no answer, like a blank spreadsheet cell, so the blank `atmp template` (every question
+null) stays valid however much of it is filled in; a blank product is no product. Other top-level keys are
+ignored with a warning, except those starting with '$' ("$schema", "$comment", the template's "$allowed"):
+JSON's usual place for notes about a document rather than its data. `atmp schema` describes the same
+contract as a JSON Schema (atmp_cli/schema.py); a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers")
+METADATA_PREFIX = "$"  # top-level keys about the document, not part of it: ignored without a warning
 # Whole escape sequences (CSI, OSC, other ESC pairs) first: otherwise only ESC goes and "[31m" stays behind
 # as text. Newlines (\x0a) and tabs (\x09) are left to the callers, which decide what they become.
 CONTROL_SEQUENCES = re.compile(
@@ -123,7 +130,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
         checked.errors.append(FieldError("(document)", f"expected a JSON object with an 'answers' object, got {_type_name(document)}"))
         return checked
     for key in document:
-        if key not in TOP_LEVEL_KEYS:
+        if key not in TOP_LEVEL_KEYS and not key.startswith(METADATA_PREFIX):
             checked.warnings.append(f"unknown top-level key {key!r} ignored{did_you_mean(key, TOP_LEVEL_KEYS)}")
     product = document.get("product")
     if product is not None and not isinstance(product, str):
@@ -131,7 +138,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     elif product is not None and not _encodable(product):
         checked.errors.append(FieldError("product", "not valid Unicode text (it holds a lone surrogate)"))
     elif product is not None:
-        checked.product = clean_text(product)
+        checked.product = clean_text(product) or None
     raw = document.get("answers")
     if raw is None:
         raw = {}
@@ -147,6 +154,8 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
         question = ruleset.by_id.get(qid)
         if question is None:
             checked.errors.append(FieldError(where, f"unknown question id{did_you_mean(qid, ruleset.by_id)}"))
+            continue
+        if value is None:  # not answered
             continue
         canonical, error = _check_value(question, value, where)
         if error:

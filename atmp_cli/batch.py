@@ -2,18 +2,19 @@
 
     paths --expand_paths--> sources --read_records--> records --classify_record--> rows --writer--> output
 
-Every stage yields one item at a time, so memory stays flat however many records come in (a JSON Lines file
-is read line by line, never whole). Rows come out in input order, and a row depends only on its record, so
-the output is deterministic. One bad record never stops the batch: it becomes an error row naming its source
-(`file.jsonl:3`, `file.json[2]` or `file.json`) and the field at fault.
+Every stage yields one item at a time, so memory stays flat however many records come in (JSON Lines and CSV
+files are read row by row, never whole). Rows come out in input order, and a row depends only on its record,
+so the output is deterministic. One bad record never stops the batch: it becomes an error row naming its
+source and the field at fault. Sources count from 1, as editors and spreadsheets do: `file.jsonl:3` is the
+third line, `file.csv:2` the second spreadsheet row (the first product; row 1 is the header), `file.json#3`
+the third element of an array, `file.json` a file holding one object.
 
-All per-record work happens in `classify_record`, the one place to optimise.
+All per-record work happens in `classify_record`, the one place to optimise. The writers (table, CSV, JSON)
+are in atmp_cli.batch_writers. Nothing here prints or exits: problems with the paths are BatchError.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,6 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Union
 from atmp_cli.answers import check_document
 from atmp_cli.bank import Ruleset
 from atmp_cli.engine import classify
-from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.inputs import parse_json
 from atmp_cli.render.json_out import result_dict, result_json
@@ -31,10 +31,15 @@ from atmp_cli.result import Result
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-FOLDER_SUFFIXES = (".json",) + JSONL_SUFFIXES
-CSV_COLUMNS = ("source", "product", "code", "combined", "label", "branches", "error")
+CSV_SUFFIXES = (".csv",)
+FOLDER_SUFFIXES = (".json",) + JSONL_SUFFIXES + CSV_SUFFIXES
 # Classes in the order summaries list them; anything else the ruleset produces follows, sorted.
 CLASS_ORDER = ("GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined")
+OUTCOMES = ("not-ATMP", "undetermined")  # classes every ruleset has besides its definitions
+
+
+class BatchError(Exception):
+    """A problem with the batch as a whole (not one record), found before any record is read."""
 
 
 # ---------------------------------------------------------------------------------------------- sources
@@ -42,21 +47,25 @@ CLASS_ORDER = ("GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined")
 
 @dataclass(frozen=True)
 class Source:
-    """One input: a file (read as JSON Lines or JSON by its suffix) or stdin (always JSON Lines)."""
+    """One input: a file (read as JSON Lines, CSV or JSON by its suffix) or stdin (always JSON Lines)."""
 
     label: str
     path: Path | None  # None: stdin
 
     @property
-    def jsonl(self) -> bool:
-        return self.path is None or self.path.suffix.lower() in JSONL_SUFFIXES
+    def kind(self) -> str:
+        """jsonl, csv or json."""
+        if self.path is None:
+            return "jsonl"
+        suffix = self.path.suffix.lower()
+        return "jsonl" if suffix in JSONL_SUFFIXES else "csv" if suffix in CSV_SUFFIXES else "json"
 
 
 def expand_paths(paths: Iterable[str], *, recursive: bool = False) -> list[Source]:
-    """Files as given, folders expanded to their .json/.jsonl files (sorted), '-' for stdin.
+    """Files as given, folders expanded to their .json/.jsonl/.csv files (sorted), '-' for stdin.
 
-    Every path is checked before the first record is read, so a typo fails at once (usage error) instead of
-    after an hour of work. The list holds names only; records are read later, one at a time.
+    Every path is checked before the first record is read, so a typo fails at once (BatchError, a usage
+    error) instead of after an hour of work. The list holds names only; records are read later, one at a time.
     """
     sources: list[Source] = []
     for name in paths:
@@ -71,7 +80,7 @@ def expand_paths(paths: Iterable[str], *, recursive: bool = False) -> list[Sourc
         elif path.exists():
             sources.append(Source(name, path))
         else:
-            fail(f"{name}: no such file or folder", ExitCode.USAGE)
+            raise BatchError(f"{name}: no such file or folder")
     return sources
 
 
@@ -80,11 +89,12 @@ def expand_paths(paths: Iterable[str], *, recursive: bool = False) -> list[Sourc
 
 @dataclass(frozen=True)
 class Record:
-    """A parsed document, or the reason it could not be parsed (then `document` is None)."""
+    """A parsed document, or the reasons it could not be parsed (then `document` is None)."""
 
     source: str
     document: Any = None
-    problem: tuple[str, str] | None = None  # (field, message)
+    problems: tuple[tuple[str, str], ...] = ()  # (field, message)
+    product: str | None = None  # where known despite the problems, for the error row
 
 
 def read_jsonl(stream: IO[bytes], label: str) -> Iterator[Record]:
@@ -98,58 +108,77 @@ def read_jsonl(stream: IO[bytes], label: str) -> Iterator[Record]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            yield Record(source, problem=("(json)", "not UTF-8 text"))
+            yield Record(source, problems=(("(json)", "not UTF-8 text"),))
             continue
         yield _parsed(source, line)
 
 
 def _parsed(source: str, text: str) -> Record:
     document, problem = parse_json(text)
-    return Record(source, problem=("(json)", problem)) if problem else Record(source, document)
+    return Record(source, problems=(("(json)", problem),)) if problem else Record(source, document)
 
 
 def read_json(path: Path, label: str) -> Iterator[Record]:
-    """A .json file: one object, or an array of them (one record an element).
+    """A .json file: one object, or an array of them (one record an element, `file.json#1` the first).
 
-    A JSON array has to be parsed whole, so a .json file is loaded at once; only JSON Lines streams. Large
+    A JSON array has to be parsed whole, so a .json file is loaded at once; JSON Lines and CSV stream. Large
     exports belong in .jsonl.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        yield Record(label, problem=("(file)", "not UTF-8 text"))
+        yield Record(label, problems=(("(file)", "not UTF-8 text"),))
         return
     record = _parsed(label, text)
     if isinstance(record.document, list):
-        for index, document in enumerate(record.document):
-            yield Record(f"{label}[{index}]", document)
+        for number, document in enumerate(record.document, 1):
+            yield Record(f"{label}#{number}", document)
     else:
         yield record
 
 
-def read_records(sources: Iterable[Source], stdin: IO[bytes] | None = None) -> Iterator[Record]:
+def read_csv(path: Path, label: str, ruleset: Ruleset) -> Iterator[Record]:
+    """A .csv file: one product a row (atmp_cli.answers_csv), `file.csv:2` the first after the header."""
+    from atmp_cli import spreadsheet
+
+    with path.open(encoding=spreadsheet.ENCODING, newline="") as stream:
+        yield from csv_records(stream, label, ruleset)
+
+
+def csv_records(stream: IO[str], label: str, ruleset: Ruleset) -> Iterator[Record]:
+    from atmp_cli import answers_csv
+
+    for row in answers_csv.read(stream, ruleset):
+        source = label if row.row is None else f"{label}:{row.row}"
+        yield Record(source, row.document, row.problems, row.product)
+
+
+def read_records(sources: Iterable[Source], ruleset: Ruleset, stdin: IO[bytes] | None = None) -> Iterator[Record]:
     """Every record of every source, in order; an unreadable file becomes one error record."""
     for source in sources:
         if source.path is None:
             yield from read_jsonl(stdin if stdin is not None else sys.stdin.buffer, source.label)
             continue
         try:
-            if source.jsonl:
+            if source.kind == "jsonl":
                 with source.path.open("rb") as stream:
                     yield from read_jsonl(stream, source.label)
+            elif source.kind == "csv":
+                yield from read_csv(source.path, source.label, ruleset)
             else:
                 yield from read_json(source.path, source.label)
         except OSError as error:
-            yield Record(source.label, problem=("(file)", f"cannot be read: {error.strerror or error}"))
+            yield Record(source.label, problems=(("(file)", f"cannot be read: {error.strerror or error}"),))
 
 
 # ---------------------------------------------------------------------------------------------- classification
 
 
-def error_row(source: str, errors: list[tuple[str, str]]) -> dict[str, Any]:
-    """An error row: the first error under "error", all of them under "errors"."""
+def error_row(source: str, errors: Iterable[tuple[str, str]], product: str | None = None) -> dict[str, Any]:
+    """An error row: the product where the record names one, the first error under "error", all of them
+    under "errors"."""
     listed = [{"field": field, "message": message} for field, message in errors]
-    return {"source": source, "error": listed[0], "errors": listed}
+    return {"source": source, "product": product, "error": listed[0], "errors": listed}
 
 
 class ResultRow(Mapping[str, Any]):
@@ -190,7 +219,7 @@ def classify_record(ruleset: Ruleset, document: Any, *, source: str, country: st
     """One answers document to one row: the `classify --format json` result plus "source", or an error row."""
     checked = check_document(ruleset, document)
     if checked.errors:
-        return error_row(source, [(e.field, e.message) for e in checked.errors])
+        return error_row(source, [(e.field, e.message) for e in checked.errors], checked.product)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
     return ResultRow(source, result, full_text)
 
@@ -200,8 +229,8 @@ def classify_records(
 ) -> Iterator[dict[str, Any]]:
     """Rows in record order. Never raises for a record: whatever goes wrong with it becomes its error row."""
     for record in records:
-        if record.problem is not None:
-            yield error_row(record.source, [record.problem])
+        if record.problems:
+            yield error_row(record.source, record.problems, record.product)
             continue
         try:
             yield classify_record(ruleset, record.document, source=record.source, country=country, full_text=full_text)
@@ -213,21 +242,28 @@ def is_error(row: Row) -> bool:
     return not isinstance(row, ResultRow)
 
 
-def row_code(row: Row) -> str:
-    return "error" if is_error(row) else row.result.classification.code
+def errors_text(row: dict[str, Any]) -> str:
+    """An error row's errors in one line: "answers.human_use: unknown value 'maybe'; ..."."""
+    return "; ".join(f"{e['field']}: {e['message']}" for e in row.get("errors", ()))
 
 
 # ---------------------------------------------------------------------------------------------- tallies
 
 
-class Tally:
-    """Counts by class as rows pass; decides the exit code."""
+def class_codes(ruleset: Ruleset) -> tuple[str, ...]:
+    """Every class the ruleset can give, in the order summaries list them."""
+    codes = {d.code for d in ruleset.definitions} | set(OUTCOMES)
+    return tuple(code for code in CLASS_ORDER if code in codes) + tuple(sorted(codes - set(CLASS_ORDER)))
 
-    def __init__(self) -> None:
+
+class Tally:
+    """Counts by class as rows pass (every class in `classes` listed, if only with 0); decides the exit code."""
+
+    def __init__(self, classes: Iterable[str] = ()) -> None:
         self.records = 0
         self.errors = 0
         self.combined = 0
-        self.classes: dict[str, int] = {}
+        self.classes: dict[str, int] = dict.fromkeys(classes, 0)
 
     def add(self, row: dict[str, Any]) -> None:
         self.records += 1
@@ -255,162 +291,6 @@ class Tally:
         return ExitCode.CLASSIFIED
 
 
-# ---------------------------------------------------------------------------------------------- writers
-
-
-def branches_text(row: dict[str, Any]) -> str:
-    """Branches in one cell: "genetic_purpose=yes:GTMP; genetic_purpose=no:not-ATMP"."""
-    parts = []
-    for branch in row.get("branches", ()):
-        assume = ",".join(f"{qid}={value}" for qid, value in branch["assume"].items())
-        parts.append(f"{assume}:{branch['code']}{'+combined' if branch['combined'] else ''}")
-    return "; ".join(parts)
-
-
-def errors_text(row: dict[str, Any]) -> str:
-    return "; ".join(f"{e['field']}: {e['message']}" for e in row.get("errors", ()))
-
-
-def csv_cells(row: dict[str, Any]) -> list[str]:
-    if is_error(row):
-        return [row["source"], "", "error", "", "", "", errors_text(row)]
-    c = row["classification"]
-    return [row["source"], spreadsheet_safe(row["product"] or ""), c["code"], "true" if c["combined"] else "false", c["label"], branches_text(row), ""]
-
-
-def spreadsheet_safe(text: str) -> str:
-    """User text for a CSV cell: a leading = + - @ would make spreadsheets run it as a formula, so it is
-    prefixed with an apostrophe (the usual guard; the JSON Lines output keeps the text as given)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-# Characters JSON leaves raw that str.splitlines() (and some editors) treat as line breaks: escape them so
-# one result is one line for every reader, not only for those splitting on "\n".
-_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
-
-
-class JsonlWriter:
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-
-    def row(self, row: Row) -> None:
-        text = row.json() if isinstance(row, ResultRow) else json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-        for char, escaped in _LINE_BREAKS:  # `in` is a fast scan; str.translate would rebuild every line
-            if char in text:
-                text = text.replace(char, escaped)
-        self.stream.write(text)
-        self.stream.write("\n")
-
-    def close(self, tally: Tally) -> None:
-        pass
-
-
-class CsvWriter:
-    def __init__(self, stream: IO[str]) -> None:
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(CSV_COLUMNS)
-
-    def row(self, row: dict[str, Any]) -> None:
-        self.writer.writerow(csv_cells(row))
-
-    def close(self, tally: Tally) -> None:
-        pass
-
-
-class TableWriter:
-    """A rich table printed row by row with fixed column widths, so nothing is held back until the end."""
-
-    HEADERS = ("source", "product", "class", "combined", "undetermined branches", "errors")
-
-    def __init__(self, stream: IO[str], *, terminal: bool) -> None:
-        from rich.console import Console
-
-        self.console = Console(
-            file=stream,
-            highlight=False,
-            soft_wrap=False,
-            width=None if terminal else 160,
-            color_system="auto" if terminal else None,
-            force_terminal=None if terminal else False,
-        )
-        width = max(self.console.width, 60)
-        fixed = 14 + 9  # class, combined
-        flexible = width - fixed - 3 * 5  # padding between the six columns
-        self.widths = (
-            max(flexible * 2 // 10, 10),
-            max(flexible * 3 // 10, 10),
-            14,
-            9,
-            max(flexible * 2 // 10, 10),
-            max(flexible * 3 // 10, 10),
-        )
-        self._print(self.HEADERS, header=True)
-
-    def _print(self, cells: Iterable[str], *, header: bool = False) -> None:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 3, 0, 0))
-        for width in self.widths:
-            table.add_column(width=width, overflow="fold")
-        style = "bold" if header else ""
-        table.add_row(*(Text(cell, style=style) for cell in cells))
-        self.console.print(table)
-
-    def row(self, row: dict[str, Any]) -> None:
-        if is_error(row):
-            self._print((row["source"], "", "error", "", "", errors_text(row)))
-            return
-        c = row["classification"]
-        self._print((row["source"], row["product"] or "", c["code"], "yes" if c["combined"] else "", branches_text(row), ""))
-
-    def close(self, tally: Tally) -> None:
-        pass
-
-
-class SummaryWriter:
-    """Only the counts by class, written when the batch ends."""
-
-    def __init__(self, stream: IO[str], fmt: str, *, terminal: bool) -> None:
-        self.stream, self.fmt, self.terminal = stream, fmt, terminal
-
-    def row(self, row: dict[str, Any]) -> None:
-        pass
-
-    def close(self, tally: Tally) -> None:
-        counts = dict(tally.ordered_classes())
-        if self.fmt == "jsonl":
-            self.stream.write(json.dumps({"summary": tally.as_dict()}, ensure_ascii=False) + "\n")
-            return
-        rows = [(code, str(n)) for code, n in counts.items()]
-        rows += [("combined", str(tally.combined)), ("error", str(tally.errors)), ("records", str(tally.records))]
-        if self.fmt == "csv":
-            writer = csv.writer(self.stream, lineterminator="\n")
-            writer.writerow(("class", "count"))
-            writer.writerows(rows)
-            return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("class", "count", box=None, pad_edge=False)
-        for code, n in rows:
-            table.add_row(code, n, end_section=code == "error")
-        Console(file=self.stream, highlight=False, width=None if self.terminal else 80, force_terminal=None if self.terminal else False).print(table)
-
-
-Writer = Any  # JsonlWriter | CsvWriter | TableWriter | SummaryWriter
-
-
-def make_writer(stream: IO[str], fmt: str, *, summary: bool, terminal: bool) -> Writer:
-    if summary:
-        return SummaryWriter(stream, fmt, terminal=terminal)
-    if fmt == "csv":
-        return CsvWriter(stream)
-    if fmt == "table":
-        return TableWriter(stream, terminal=terminal)
-    return JsonlWriter(stream)
-
-
 # ---------------------------------------------------------------------------------------------- running
 
 
@@ -424,19 +304,23 @@ class FailFast(Exception):
 
 def run(
     rows: Iterable[dict[str, Any]],
-    writer: Writer,
+    writer: Any,
     *,
+    classes: Iterable[str] = (),
     fail_fast: bool = False,
     on_row: Callable[[int], None] | None = None,
 ) -> Tally:
-    """Write every row, counting; with `fail_fast`, write the first error row then raise FailFast."""
-    tally = Tally()
+    """Write every row, counting; with `fail_fast`, write the first error row, close the writer (so a JSON
+    array is still well-formed) and raise FailFast. `writer` has row(row) and close(tally)
+    (atmp_cli.batch_writers)."""
+    tally = Tally(classes)
     for row in rows:
         tally.add(row)
         writer.row(row)
         if on_row is not None:
             on_row(tally.records)
         if fail_fast and is_error(row):
+            writer.close(tally)
             raise FailFast(row)
     writer.close(tally)
     return tally

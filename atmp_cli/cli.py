@@ -7,22 +7,33 @@ and `atmp classify --format json` do not pay for questionary or the report rende
 from __future__ import annotations
 
 from enum import Enum
+from functools import partial
 from typing import Callable, List, Optional, TypeVar
 
 import typer
 
 from atmp_cli import __version__
+from atmp_cli.cli_help import PlainHelpCommand, exit_codes_help
 from atmp_cli.errors import CliError, report
 from atmp_cli.exit_codes import ExitCode
 
-EXIT_CODES_HELP = """\b
-Exit codes:
-  0    classified (any class, including not-ATMP)
-  1    invalid input (the message names the file, record and field)
-  2    usage error (also: wizard asked for without a terminal)
-  3    undetermined (the outcome depends on answers marked unsure)
-  130  interrupted (wizard answers so far are saved; resume with --resume)
-  141  the reader of the output went away (e.g. atmp ... | head)
+EXIT_CODES_HELP = exit_codes_help()
+BATCH_EXIT_CODES_HELP = exit_codes_help(
+    0, 1, 2, 3, 141,
+    c0="every record classified (any class, including not-ATMP)",
+    c1="a record or file is invalid (see its error row)",
+    c2="usage error (e.g. a path that does not exist)",
+    c3="some records undetermined, none invalid",
+)
+CLASSIFY_HELP = """Classify a product from an answers file, a built-in example, or the interactive wizard.
+
+With --answers at a terminal, the wizard asks only the questions the file leaves unanswered.
+
+\b
+Answers file: {"product": "name", "answers": {"id": "value", "id": ["value"]}}
+
+Start from 'atmp template' (or 'atmp examples NAME'); 'atmp schema' checks a file, 'atmp questions' lists
+the ids and values.
 """
 
 app = typer.Typer(
@@ -39,6 +50,7 @@ app = typer.Typer(
 )
 
 T = TypeVar("T")
+command = partial(app.command, cls=PlainHelpCommand)  # every command: arguments shown as their metavar says
 
 
 class ReportFormat(str, Enum):
@@ -53,6 +65,11 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+class TemplateFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
 class TreeFormat(str, Enum):
     text = "text"
     mermaid = "mermaid"
@@ -61,6 +78,7 @@ class TreeFormat(str, Enum):
 class BatchFormat(str, Enum):
     table = "table"
     jsonl = "jsonl"
+    json = "json"
     csv = "csv"
 
 
@@ -89,7 +107,7 @@ def root(
     """atmp: ATMP classification under EU law."""
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@command(epilog=EXIT_CODES_HELP, help=CLASSIFY_HELP)
 def classify(
     answers: Optional[str] = typer.Option(None, "--answers", "-a", metavar="FILE", help="Answers file (JSON); '-' reads stdin. Without it, the wizard asks at a terminal."),
     example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
@@ -101,10 +119,7 @@ def classify(
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
     product: Optional[str] = typer.Option(None, "--product", "-p", metavar="NAME", help="Product name for the report (pre-fills the wizard)."),
 ) -> None:
-    """Classify a product from an answers file, a built-in example, or the interactive wizard.
-
-    With --answers at a terminal, the wizard asks only the questions the file leaves unanswered.
-    """
+    """Classify a product (help: CLASSIFY_HELP, which shows the answers file's shape unwrapped)."""
     from atmp_cli.commands.classify import ClassifyOptions, run
 
     options = ClassifyOptions(
@@ -114,18 +129,49 @@ def classify(
     raise typer.Exit(_guarded(lambda: run(options)))
 
 
-@app.command()
+@command()
 def examples(
+    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="Print this example's answers file (JSON) instead of the list."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Format of the list."),
 ) -> None:
-    """List the built-in examples and how each classifies."""
-    from atmp_cli.commands.reference import list_examples
+    """List the built-in examples and how each classifies, or print one's answers file."""
+    from atmp_cli.commands.reference import list_examples, show_example
 
-    _guarded(lambda: list_examples(ruleset, fmt.value))
+    _guarded(lambda: show_example(ruleset, name) if name is not None else list_examples(ruleset, fmt.value))
 
 
-@app.command()
+@command()
+def template(
+    fmt: Optional[TemplateFormat] = typer.Option(None, "--format", "-f", help="json (one product; the default) or csv (one product a row, for spreadsheets). With --output, taken from FILE's extension unless given."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the template to FILE (.json or .csv) instead of stdout."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Print a blank answers file: every question in the order asked, unanswered, with its allowed values.
+
+    Fill it in and run 'atmp classify --answers FILE' (JSON) or 'atmp batch FILE' (JSON or CSV); leave
+    blank (null) what does not apply.
+    """
+    from atmp_cli.commands.answers_file import write_template
+
+    _guarded(lambda: write_template(ruleset, fmt.value if fmt else None, output))
+
+
+@command()
+def schema(
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the answers file: question ids and their allowed values.
+
+    For editors and validators; which questions must be answered depends on the other answers, which
+    atmp checks ('atmp questions' shows when each is asked).
+    """
+    from atmp_cli.commands.answers_file import print_schema
+
+    _guarded(lambda: print_schema(ruleset))
+
+
+@command()
 def questions(
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
@@ -136,7 +182,7 @@ def questions(
     _guarded(lambda: list_questions(ruleset, fmt.value))
 
 
-@app.command()
+@command()
 def definitions(
     ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Legal text ids; all when omitted."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
@@ -148,7 +194,7 @@ def definitions(
     _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value))
 
 
-@app.command()
+@command()
 def tree(
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
     fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", "-f", help="text, or mermaid (a fenced flowchart for Markdown viewers)."),
@@ -159,7 +205,7 @@ def tree(
     _guarded(lambda: show_tree(ruleset, fmt.value))
 
 
-@app.command()
+@command()
 def explain(
     question_id: str = typer.Argument(..., metavar="QUESTION_ID", help="A question id, as listed by 'atmp questions'."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
@@ -171,13 +217,13 @@ def explain(
     _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@command(epilog=BATCH_EXIT_CODES_HELP)
 def batch(
-    paths: List[str] = typer.Argument(..., metavar="PATH", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), folders of them, or '-' for JSON Lines on stdin."),
-    fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format. Default: table on a terminal, jsonl otherwise."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (atomically: all or nothing)."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), .csv (one product a row, as 'atmp template --format csv' writes), folders of them, or '-' for JSON Lines on stdin."),
+    fmt: Optional[BatchFormat] = typer.Option(None, "--format", "-f", help="Output format: table, jsonl, json (one array) or csv. Default: from --output's extension, else table on a terminal and jsonl when piped."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the results to FILE (.jsonl, .json or .csv; atomically: all or nothing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Also read folders inside the folders given."),
-    full_text: bool = typer.Option(False, "--full-text", help="jsonl: include the quoted legal texts in every result (see 'atmp definitions --format json')."),
+    full_text: bool = typer.Option(False, "--full-text", help="jsonl and json: include the quoted legal texts in every result (see 'atmp definitions --format json')."),
     summary: bool = typer.Option(False, "--summary", help="Print only the counts by class (in the chosen format)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first record that cannot be classified; --output is then not written."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -186,7 +232,8 @@ def batch(
 ) -> None:
     """Classify many products: one result or error row a record, in input order, streamed.
 
-    Exit code: 0 all classified, 3 some undetermined and none invalid, 1 any record or file invalid.
+    Records are numbered from 1: file.jsonl:1 is the first line, file.csv:2 the first row after the header,
+    file.json#1 the first element of an array.
     """
     from atmp_cli.commands.batch import BatchOptions, run
 

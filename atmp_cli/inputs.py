@@ -16,6 +16,8 @@ from atmp_cli.bank import Ruleset
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
 
+BOM = "\ufeff"
+
 
 def parse_json(text: str) -> tuple[Any, str | None]:
     """(value, None) or (None, why it is not usable JSON): every way json.loads can refuse, in one place."""
@@ -44,7 +46,8 @@ def read_json(source: str) -> tuple[str, Any]:
             fail(f"{name}: not UTF-8 text")
         except OSError as error:
             fail(f"{name}: cannot be read: {error.strerror}")
-    value, problem = parse_json(raw)
+    # A byte-order mark (Notepad and Excel write one) is not part of the JSON: json.loads would refuse it.
+    value, problem = parse_json(raw.removeprefix(BOM))
     if problem:
         fail(f"{name}: {problem}")
     return name, value

@@ -6,9 +6,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Mapping
 
 from atmp_cli.errors import fail
+from atmp_cli.exit_codes import ExitCode
 
 
 def _umask() -> int:
@@ -67,6 +68,20 @@ def write_atomic(path: str, content: str) -> None:
         output.discard()
         fail(f"{path}: cannot write: {error.strerror}")
     output.commit()
+
+
+def output_format(fmt: str | None, output: str | None, by_extension: Mapping[str, str], on_stdout: str) -> str:
+    """--format if given; else `on_stdout` when the output is stdout; else what the --output file's
+    extension says, and a usage error naming the known extensions when it says nothing."""
+    if fmt:
+        return fmt
+    if output in (None, "-"):
+        return on_stdout
+    found = by_extension.get(Path(output).suffix.lower())
+    if found is None:
+        known = ", ".join(by_extension)
+        fail(f"--output: cannot tell the format from {output!r}; use one of {known}, or give --format", ExitCode.USAGE)
+    return found
 
 
 def emit(content: str, output: str | None) -> None:

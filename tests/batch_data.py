@@ -17,6 +17,13 @@ UNDETERMINED_DOC = {
 }
 
 
+def csv_cells(document: dict, header: list[str]) -> list[str]:
+    """An answers document as a spreadsheet row under `header`: multi-selects joined with ';'."""
+    cells = {"product": document.get("product") or ""}
+    cells.update({qid: ";".join(v) if isinstance(v, list) else v for qid, v in document.get("answers", {}).items()})
+    return [cells.get(column, "") for column in header]
+
+
 def expected_classes(extra_undetermined: int = 0) -> dict[str, int]:
     """Counts by class of the published cases (plus undetermined ones)."""
     counts: dict[str, int] = {}

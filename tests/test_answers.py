@@ -79,6 +79,19 @@ def test_unknown_top_level_key_is_a_warning(ruleset):
     assert checked.ok and "did you mean 'product'" in checked.warnings[0]
 
 
+def test_null_is_not_answered_and_a_blank_product_is_none(ruleset):
+    checked = check_document(ruleset, {"product": " ", "answers": {**GOOD, "device_kind": None}})
+    assert checked.ok and checked.product is None and "device_kind" not in checked.answers
+    (message,) = errors(ruleset, {**GOOD, "human_use": None})
+    assert message.startswith("answers: missing required answers: human_use")
+    assert errors(ruleset, {**GOOD, "bogus": None}) == ["answers.bogus: unknown question id"]
+
+
+def test_dollar_keys_are_notes_about_the_document(ruleset):
+    checked = check_document(ruleset, {"$schema": "answers.schema.json", "$comment": "x", "answers": GOOD})
+    assert checked.ok and checked.warnings == []
+
+
 def test_control_characters_are_stripped_from_user_text():
     assert clean_text("a\x1b[31mred\x1b[0m\x07 b\nc") == "ared b c"
     assert clean_text("[bold]x[/bold] <script>") == "[bold]x[/bold] <script>"

@@ -11,12 +11,11 @@ import sys
 
 import pytest
 
-from atmp_cli import batch
+from atmp_cli import __version__, batch, batch_writers, spreadsheet
 from atmp_cli.output import AtomicOutput
 from atmp_cli.answers import check_document
 from atmp_cli.cli import app
 from atmp_cli.engine import classify
-from atmp_cli.errors import CliError
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.render.json_out import result_dict
 from atmp_cli.sampling import random_document
@@ -44,15 +43,21 @@ def test_folder_expands_to_sorted_json_and_jsonl_files(tmp_path):
     assert deep == [str(tmp_path / "a.json"), str(tmp_path / "b.jsonl"), str(tmp_path / "sub" / "d.json")]
 
 
-def test_missing_path_is_a_usage_error_before_any_record(tmp_path):
-    with pytest.raises(CliError) as raised:
+def test_missing_path_is_an_error_before_any_record(tmp_path):
+    with pytest.raises(batch.BatchError) as raised:
         batch.expand_paths([str(tmp_path / "nope.jsonl")])
-    assert raised.value.code == ExitCode.USAGE and "nope.jsonl" in str(raised.value)
+    assert "nope.jsonl" in str(raised.value)
 
 
 def test_stdin_is_a_jsonl_source():
     (source,) = batch.expand_paths(["-"])
-    assert source.jsonl and source.label == "<stdin>"
+    assert source.kind == "jsonl" and source.label == "<stdin>"
+
+
+def test_folders_include_csv_files(tmp_path):
+    (tmp_path / "a.csv").write_text("product\n")
+    (source,) = batch.expand_paths([str(tmp_path)])
+    assert source.kind == "csv"
 
 
 # ---------------------------------------------------------------------------------------------- records
@@ -63,27 +68,27 @@ def test_jsonl_records_are_labelled_by_line_and_blank_lines_skipped():
     records = list(batch.read_jsonl(io.BytesIO(data), "x.jsonl"))
     assert [r.source for r in records] == ["x.jsonl:1", "x.jsonl:4", "x.jsonl:5"]
     assert records[0].document == {"a": 1} and records[1].document == {"b": 2}
-    assert records[2].problem[0] == "(json)"
+    assert records[2].problems[0][0] == "(json)"
 
 
 def test_jsonl_line_that_is_not_utf8_is_an_error_record():
     (record,) = batch.read_jsonl(io.BytesIO(b'{"product": "\xff"}\n'), "x.jsonl")
-    assert record.problem == ("(json)", "not UTF-8 text")
+    assert record.problems == (("(json)", "not UTF-8 text"),)
 
 
-def test_json_file_object_and_array_labels(tmp_path):
+def test_json_file_object_and_array_labels_count_from_1(ruleset, tmp_path):
     single, array = tmp_path / "one.json", tmp_path / "many.json"
     single.write_text(json.dumps(DOCUMENTS[0]))
     array.write_text(json.dumps(DOCUMENTS[:3]))
-    records = list(batch.read_records(batch.expand_paths([str(single), str(array)])))
-    assert [r.source for r in records] == [str(single), f"{array}[0]", f"{array}[1]", f"{array}[2]"]
+    records = list(batch.read_records(batch.expand_paths([str(single), str(array)]), ruleset))
+    assert [r.source for r in records] == [str(single), f"{array}#1", f"{array}#2", f"{array}#3"]
 
 
-def test_unreadable_or_malformed_json_file_is_one_error_record(tmp_path):
+def test_unreadable_or_malformed_json_file_is_one_error_record(ruleset, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"answers": ')
-    (record,) = batch.read_records(batch.expand_paths([str(bad)]))
-    assert record.source == str(bad) and record.problem[0] == "(json)"
+    (record,) = batch.read_records(batch.expand_paths([str(bad)]), ruleset)
+    assert record.source == str(bad) and record.problems[0][0] == "(json)"
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -125,6 +130,12 @@ def test_every_field_error_is_listed(ruleset):
     assert [e["field"] for e in row["errors"]] == ["answers.human_use", "answers.bogus"]
 
 
+def test_error_rows_keep_the_product_name(ruleset):
+    named, unnamed = rows_of(ruleset, b'{"product": "CAR-T 19", "answers": {"human_use": 1}}\n{"answers": {}}\n')
+    assert named["product"] == "CAR-T 19" and unnamed["product"] is None
+    assert batch_writers.cells(named)[:3] == ["in.jsonl:1", "CAR-T 19", "error"]
+
+
 def test_rows_keep_input_order_and_are_deterministic(ruleset):
     rng = random.Random(7)
     documents = [random_document(ruleset, rng) for _ in range(40)]
@@ -153,29 +164,76 @@ def test_exit_codes(ruleset):
     assert tally_of(good + undetermined + bad).exit_code == ExitCode.INVALID_INPUT
 
 
+def csv_table(text: str) -> list[list[str]]:
+    assert text.startswith(spreadsheet.BOM), "CSV output starts with a byte-order mark, for Excel"
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
 def test_csv_has_the_documented_columns_and_branches(ruleset):
     rows = rows_of(ruleset, jsonl_bytes([DOCUMENTS[0], UNDETERMINED_DOC]) + b"{\n")
     stream = io.StringIO()
-    batch.run(rows, batch.CsvWriter(stream))
-    table = list(csv.reader(io.StringIO(stream.getvalue())))
-    assert table[0] == list(batch.CSV_COLUMNS)
-    assert table[2][2] == "undetermined" and "genetic_purpose=yes:GTMP" in table[2][5]
-    assert table[3][2] == "error" and table[3][6].startswith("(json): ")
+    batch.run(rows, batch_writers.CsvWriter(stream))
+    table = csv_table(stream.getvalue())
+    names = [column.name for column in batch_writers.COLUMNS]
+    assert table[0] == names == ["source", "product", "code", "combined", "label", "belongs", "warnings",
+                                 "hospital_exemption", "branches", "error"]
+    undetermined, error = dict(zip(names, table[2])), dict(zip(names, table[3]))
+    assert undetermined["code"] == "undetermined" and "genetic_purpose=yes:GTMP" in undetermined["branches"]
+    assert undetermined["combined"] == "no" and undetermined["hospital_exemption"] == "no"
+    assert error["code"] == "error" and error["error"].startswith("(json): ") and error["combined"] == ""
 
 
-def test_summary_counts_by_class(ruleset):
+def test_table_and_csv_have_the_same_columns(ruleset):
+    table, spread = io.StringIO(), io.StringIO()
+    batch.run(rows_of(ruleset, jsonl_bytes(DOCUMENTS[:2])), batch_writers.TableWriter(table, terminal=False))
+    batch.run(rows_of(ruleset, jsonl_bytes(DOCUMENTS[:2])), batch_writers.CsvWriter(spread))
+    assert table.getvalue().splitlines()[0].split() == csv_table(spread.getvalue())[0]
+
+
+def test_table_leaves_out_the_optional_columns_only_when_narrow():
+    every, _ = batch_writers.TableWriter.layout(batch_writers.COLUMNS, 160)
+    narrow, widths = batch_writers.TableWriter.layout(batch_writers.COLUMNS, 80)
+    assert every == batch_writers.COLUMNS
+    assert [c.name for c in narrow] == ["source", "product", "code", "combined", "branches", "error"]
+    assert sum(widths) + batch_writers.TableWriter.GAP * (len(widths) - 1) <= 80
+
+
+def test_combined_reads_yes_or_no_in_table_and_csv(ruleset):
+    combined = next(d for d, c in zip(DOCUMENTS, CASES) if c["expected"]["combined"])
+    (row,) = rows_of(ruleset, jsonl_bytes([combined]))
+    (plain,) = rows_of(ruleset, jsonl_bytes([DOCUMENTS[0]]))
+    position = [c.name for c in batch_writers.COLUMNS].index("combined")
+    assert batch_writers.cells(row)[position] == "yes" and batch_writers.cells(plain)[position] == "no"
+    assert row["classification"]["combined"] is True  # JSON keeps the boolean
+
+
+def test_summary_counts_by_class_with_every_class_listed(ruleset):
     rows = rows_of(ruleset, jsonl_bytes(DOCUMENTS + [UNDETERMINED_DOC]) + b"{\n")
     stream = io.StringIO()
-    tally = batch.run(rows, batch.make_writer(stream, "jsonl", summary=True, terminal=False))
+    writer = batch_writers.make_writer(stream, "jsonl", summary=True, terminal=False)
+    tally = batch.run(rows, writer, classes=batch.class_codes(ruleset))
     summary = json.loads(stream.getvalue())["summary"]
     assert summary["classes"] == expected_classes(extra_undetermined=1)
     assert summary["errors"] == 1 and summary["records"] == len(CASES) + 2 == tally.records
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_summary_shows_zero_counts(ruleset, fmt):
+    stream = io.StringIO()
+    writer = batch_writers.make_writer(stream, fmt, summary=True, terminal=False)
+    batch.run(rows_of(ruleset, jsonl_bytes([UNDETERMINED_DOC])), writer, classes=batch.class_codes(ruleset))
+    out = stream.getvalue()
+    if fmt == "jsonl":
+        assert json.loads(out)["summary"]["classes"] == {"GTMP": 0, "sCTMP": 0, "TEP": 0, "not-ATMP": 0, "undetermined": 1}
+        return
+    counts = dict(csv_table(out)[1:]) if fmt == "csv" else dict(line.split() for line in out.splitlines()[1:] if line.strip())
+    assert counts == {"GTMP": "0", "sCTMP": "0", "TEP": "0", "not-ATMP": "0", "undetermined": "1", "combined": "0", "error": "0", "records": "1"}
+
+
 def test_table_prints_user_text_without_markup(ruleset):
     document = dict(DOCUMENTS[0], product="[bold]cells[/bold] 1394/2007")
     stream = io.StringIO()
-    batch.run(rows_of(ruleset, jsonl_bytes([document])), batch.TableWriter(stream, terminal=False))
+    batch.run(rows_of(ruleset, jsonl_bytes([document])), batch_writers.TableWriter(stream, terminal=False))
     assert "[bold]cells[/bold]" in stream.getvalue() and "\x1b[" not in stream.getvalue()
 
 
@@ -183,9 +241,20 @@ def test_fail_fast_stops_at_the_first_error(ruleset):
     rows = rows_of(ruleset, jsonl_bytes(DOCUMENTS[:1]) + b"{\n" + jsonl_bytes(DOCUMENTS[1:3]))
     stream = io.StringIO()
     with pytest.raises(batch.FailFast) as raised:
-        batch.run(rows, batch.JsonlWriter(stream), fail_fast=True)
+        batch.run(rows, batch_writers.JsonlWriter(stream), fail_fast=True)
     assert raised.value.row["source"] == "in.jsonl:2"
     assert len(stream.getvalue().splitlines()) == 2
+
+
+def test_json_array_is_streamed_and_well_formed_even_when_stopped(ruleset):
+    for documents, expected in (([], 0), (DOCUMENTS[:3], 3)):
+        stream = io.StringIO()
+        batch.run(rows_of(ruleset, jsonl_bytes(documents)), batch_writers.JsonArrayWriter(stream))
+        assert len(json.loads(stream.getvalue())) == expected
+    stream = io.StringIO()
+    with pytest.raises(batch.FailFast):
+        batch.run(rows_of(ruleset, jsonl_bytes(DOCUMENTS[:1]) + b"{\n"), batch_writers.JsonArrayWriter(stream), fail_fast=True)
+    assert [row["source"] for row in json.loads(stream.getvalue())] == ["in.jsonl:1", "in.jsonl:2"]
 
 
 def test_atomic_output_replaces_only_on_commit(tmp_path):
@@ -230,12 +299,29 @@ def test_cli_batch_rejects_a_missing_path_as_usage_error(runner, tmp_path):
     assert result.stderr.startswith("atmp: error: ") and "Traceback" not in result.stderr
 
 
+HEAVY = ("atmp_cli.batch", "atmp_cli.batch_writers", "atmp_cli.answers_csv", "atmp_cli.schema", "atmp_cli.template",
+         "atmp_cli.bank", "atmp_cli.engine", "csv", "jsonschema", "rich", "pydantic", "questionary")
+
+
 def test_batch_is_imported_only_when_run():
-    code = "import sys, atmp_cli.cli; print(sorted(m for m in ('atmp_cli.batch', 'rich.table', 'questionary', 'atmp_cli.engine') if m in sys.modules))"
+    code = f"import sys, atmp_cli.cli; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
-def test_csv_cells_do_not_become_spreadsheet_formulas():
-    assert batch.spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert batch.spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and batch.spreadsheet_safe("CAR-T") == "CAR-T"
+def test_version_loads_no_command_modules():
+    code = (
+        "import sys, atexit; sys.argv = ['atmp', '--version']\n"
+        f"atexit.register(lambda: print(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+        "from atmp_cli.cli import main; main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.splitlines() == [f"atmp {__version__}", "[]"]
+
+
+def test_csv_cells_do_not_become_spreadsheet_formulas(ruleset):
+    assert spreadsheet.spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet.spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet.spreadsheet_safe("CAR-T") == "CAR-T"
+    stream = io.StringIO()
+    batch.run(rows_of(ruleset, jsonl_bytes([dict(DOCUMENTS[0], product="=1+1")])), batch_writers.CsvWriter(stream))
+    assert csv_table(stream.getvalue())[1][1] == "'=1+1"

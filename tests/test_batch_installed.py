@@ -3,14 +3,15 @@ once per session, and every test runs `<venv>/bin/atmp` as a user's shell script
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
-
+from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, csv_cells, expected_classes
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,7 @@ def test_array_file(atmp, tmp_path):
     result = run(atmp, "batch", str(path), "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     rows = lines(result)
-    assert [r["source"] for r in rows] == [f"{path}[{i}]" for i in range(len(CASES))]
+    assert [r["source"] for r in rows] == [f"{path}#{i}" for i in range(1, len(CASES) + 1)]
     assert [r["classification"]["code"] for r in rows] == [c["expected"]["code"] for c in CASES]
     assert [r["classification"]["combined"] for r in rows] == [c["expected"]["combined"] for c in CASES]
 
@@ -72,7 +73,7 @@ def test_folder_sorted_and_recursive(atmp, tmp_path):
     assert flat.returncode == 0, flat.stderr
     assert [r["source"] for r in lines(flat)] == [str(tmp_path / "a.json"), f"{tmp_path / 'b.jsonl'}:1", f"{tmp_path / 'b.jsonl'}:2"]
     deep = run(atmp, "batch", "--recursive", str(tmp_path))
-    assert [r["source"] for r in lines(deep)][-1] == f"{tmp_path / 'sub' / 'c.json'}[0]"
+    assert [r["source"] for r in lines(deep)][-1] == f"{tmp_path / 'sub' / 'c.json'}#1"
 
 
 def test_stdin_jsonl(atmp):
@@ -180,20 +181,52 @@ def test_summary_counts(atmp, tmp_path):
     assert "undetermined" in table.stdout and "records" in table.stdout
 
 
+CSV_HEADER = "source,product,code,combined,label,belongs,warnings,hospital_exemption,branches,error"
+
+
 def test_csv_header_and_rows(atmp, tmp_path):
     path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2] + [UNDETERMINED_DOC])
     result = run(atmp, "batch", str(path), "--format", "csv")
     assert result.returncode == 3
     out = result.stdout.splitlines()
-    assert out[0] == "source,product,code,combined,label,branches,error"
+    assert out[0] == "\ufeff" + CSV_HEADER
     assert len(out) == 4 and "genetic_purpose=yes:GTMP" in out[3]
 
 
-def test_table_format(atmp, tmp_path):
+def test_table_format_has_the_csv_columns(atmp, tmp_path):
     path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2])
     result = run(atmp, "batch", str(path), "--format", "table")
     assert result.returncode == 0
-    assert result.stdout.split()[:2] == ["source", "product"] and "in.jsonl:2" in result.stdout
+    assert result.stdout.splitlines()[0].split() == CSV_HEADER.split(",") and "in.jsonl:2" in result.stdout
+
+
+def test_csv_input_and_outputs_by_extension(atmp, tmp_path):
+    """A filled-in CSV template in, results out as CSV and as one JSON array."""
+    template = tmp_path / "products.csv"
+    assert run(atmp, "template", "--output", str(template)).returncode == 0
+    header = next(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
+    with template.open("a", encoding="utf-8", newline="") as handle:
+        bad = {"product": "Bad", "answers": {"human_use": "maybe"}}
+        csv.writer(handle).writerows(csv_cells(document, header) for document in DOCUMENTS[:3] + [bad])
+    as_csv, as_json = tmp_path / "results.csv", tmp_path / "results.json"
+    assert run(atmp, "batch", str(template), "-o", str(as_csv)).returncode == 1
+    assert run(atmp, "batch", str(template), "-o", str(as_json)).returncode == 1
+    rows = list(csv.DictReader(io.StringIO(as_csv.read_bytes().decode("utf-8-sig"))))
+    assert [r["source"] for r in rows] == [f"{template}:{n}" for n in (3, 4, 5, 6)]
+    assert [r["code"] for r in rows] == [c["expected"]["code"] for c in CASES[:3]] + ["error"]
+    assert rows[3]["product"] == "Bad" and rows[3]["error"].startswith("answers.human_use: unknown value 'maybe'")
+    array = json.loads(as_json.read_text(encoding="utf-8"))
+    assert [r["source"] for r in array] == [r["source"] for r in rows]
+    assert array[3]["error"]["field"] == "answers.human_use" and array[3]["product"] == "Bad"
+
+
+def test_schema_and_template_through_the_entry_point(atmp, tmp_path):
+    schema = json.loads(run(atmp, "schema", cwd=tmp_path).stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    template = json.loads(run(atmp, "template", cwd=tmp_path).stdout)
+    assert set(template["answers"]) == set(schema["properties"]["answers"]["properties"])
+    example = run(atmp, "examples", "msc-gvhd", cwd=tmp_path)
+    assert example.returncode == 0 and json.loads(example.stdout)["answers"]["human_use"] == "yes"
 
 
 # ---------------------------------------------------------------------------------------------- progress

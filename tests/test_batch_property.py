@@ -9,7 +9,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atmp_cli import bank, batch
+from atmp_cli import bank, batch, batch_writers
 from atmp_cli.sampling import random_document
 
 RULESET = bank.load("eu")
@@ -62,5 +62,5 @@ def test_batch_never_raises_and_yields_one_row_a_record(items):
             assert row["errors"][0] == row["error"]
         json.loads(json.dumps(dict(row)))
     out = io.StringIO()
-    tally = batch.run(rows, batch.JsonlWriter(out))
+    tally = batch.run(rows, batch_writers.JsonlWriter(out))
     assert tally.records == len(items) == len(out.getvalue().splitlines())

@@ -102,6 +102,16 @@ def test_bad_input_is_one_clear_line_without_traceback(runner, tmp_path, content
     assert "Traceback" not in result.stderr + result.stdout and result.stdout == ""
 
 
+def test_classify_answers_with_a_byte_order_mark(runner, tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"answers": GOOD}).encode("utf-8"))
+    from_file = runner.invoke(app, ["classify", "--answers", str(path), "--format", "json"])
+    assert from_file.exit_code == 0, from_file.stderr
+    from_stdin = runner.invoke(app, ["classify", "--answers", "-", "--format", "json"], input=path.read_bytes())
+    assert from_stdin.exit_code == 0, from_stdin.stderr
+    assert json.loads(from_file.stdout)["classification"] == json.loads(from_stdin.stdout)["classification"]
+
+
 def test_usage_errors_exit_2(runner, tmp_path):
     assert runner.invoke(app, ["classify", "--answers", str(tmp_path / "nope.json")]).exit_code == 2
     result = runner.invoke(app, ["classify", "--example", "car_t"])

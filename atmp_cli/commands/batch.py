@@ -1,4 +1,8 @@
-"""`atmp batch`: classify many answers documents, one result or error row a record, streamed."""
+"""`atmp batch`: classify many answers documents, one result or error row a record, streamed.
+
+The output format is --format if given, else what --output's extension says (.csv, .jsonl, .json for one
+JSON array), else a table on a terminal and JSON Lines when piped.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from atmp_cli.exit_codes import ExitCode
 
 PROGRESS_AFTER = 500  # records: smaller batches finish before a bar is worth drawing
 PROGRESS_EVERY = 100  # records between redraws, to keep the bar off the hot path
+FORMATS_BY_EXTENSION = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 
 
 @dataclass(frozen=True)
 class BatchOptions:
     paths: tuple[str, ...]
-    fmt: str | None  # table | jsonl | csv; None: table on a terminal, else jsonl
+    fmt: str | None  # table | jsonl | json | csv; None: see batch_format
     output: str | None
     recursive: bool = False
     full_text: bool = False
@@ -28,9 +33,11 @@ class BatchOptions:
     ruleset: str = "eu"
 
 
-def default_format(output: str | None) -> str:
-    to_stdout = output in (None, "-")
-    return "table" if to_stdout and sys.stdout.isatty() else "jsonl"
+def batch_format(fmt: str | None, output: str | None) -> str:
+    """--format if given; else by --output's extension; else a table on a terminal and JSON Lines piped."""
+    from atmp_cli.output import output_format
+
+    return output_format(fmt, output, FORMATS_BY_EXTENSION, "table" if sys.stdout.isatty() else "jsonl")
 
 
 @contextmanager
@@ -68,26 +75,30 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
 
 
 def run(options: BatchOptions) -> int:
-    from atmp_cli import batch
+    from atmp_cli import batch, batch_writers
     from atmp_cli.commands.classify import country_code, load_ruleset
     from atmp_cli.output import AtomicOutput
 
     if sum(path == batch.STDIN for path in options.paths) > 1:
         fail("'-' (stdin) can be given only once", ExitCode.USAGE)
+    fmt = batch_format(options.fmt, options.output)
     ruleset = load_ruleset(options.ruleset)
     country = country_code(ruleset, options.country)
-    sources = batch.expand_paths(options.paths, recursive=options.recursive)
-    fmt = options.fmt or default_format(options.output)
+    try:
+        sources = batch.expand_paths(options.paths, recursive=options.recursive)
+    except batch.BatchError as error:
+        fail(str(error), ExitCode.USAGE)
 
     to_file = options.output not in (None, "-")
     target = AtomicOutput(options.output) if to_file else None
     stream = target.stream if target else sys.stdout
     terminal = not to_file and sys.stdout.isatty()
-    rows = batch.classify_records(ruleset, batch.read_records(sources), country=country, full_text=options.full_text)
+    records = batch.read_records(sources, ruleset)
+    rows = batch.classify_records(ruleset, records, country=country, full_text=options.full_text)
     try:
-        writer = batch.make_writer(stream, fmt, summary=options.summary, terminal=terminal)
+        writer = batch_writers.make_writer(stream, fmt, summary=options.summary, terminal=terminal)
         with progress_bar(sys.stderr.isatty() and not options.quiet) as on_row:
-            tally = batch.run(rows, writer, fail_fast=options.fail_fast, on_row=on_row)
+            tally = batch.run(rows, writer, classes=batch.class_codes(ruleset), fail_fast=options.fail_fast, on_row=on_row)
     except batch.FailFast as stop:
         if target:
             target.discard()

@@ -167,17 +167,10 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
 
 def report_format(fmt: str | None, output: str | None) -> str:
     """--format if given, else what --output's extension says, else text."""
-    if fmt:
-        return fmt
-    if output in (None, "-"):
-        return "text"
-    from atmp_cli.render import FORMATS_BY_EXTENSION, format_for_path
+    from atmp_cli.output import output_format
+    from atmp_cli.render import FORMATS_BY_EXTENSION
 
-    fmt = format_for_path(output)
-    if fmt is None:
-        known = ", ".join(FORMATS_BY_EXTENSION)
-        fail(f"--output: cannot tell the format from {output!r}; use one of {known}, or give --format", ExitCode.USAGE)
-    return fmt
+    return output_format(fmt, output, FORMATS_BY_EXTENSION, "text")
 
 
 def produced_now() -> str:

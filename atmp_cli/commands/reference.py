@@ -1,4 +1,4 @@
-"""Reference commands: `atmp questions`, `atmp definitions`, `atmp examples`."""
+"""Reference commands: `atmp questions`, `atmp definitions`, `atmp examples [NAME]`."""
 
 from __future__ import annotations
 
@@ -105,3 +105,15 @@ def list_examples(ruleset_id: str, fmt: str) -> None:
     console = _console()
     console.print(table)
     console.print("Run one with: atmp classify --example NAME", markup=False, style="dim")
+
+
+def show_example(ruleset_id: str, name: str) -> None:
+    """One example's answers file, as JSON: a starting point for your own (`classify --answers`)."""
+    from atmp_cli.examples import ExampleError, load_example
+
+    ruleset = load_ruleset(ruleset_id)
+    try:
+        document = load_example(ruleset, name)
+    except ExampleError as error:
+        fail(str(error), ExitCode.USAGE)
+    _print_json(document)

@@ -1,0 +1,223 @@
+"""How batch rows are written: JSON Lines, one JSON array, CSV, a terminal table, or only the counts.
+
+The table and the CSV share one list of columns, COLUMNS, so they cannot drift apart: the same names, in the
+same order, with the same cells ("yes"/"no" for a flag, lists joined with "; "). A column is one line there;
+the table leaves out the `optional` ones only on a terminal too narrow for all of them (and says so). JSON
+keeps the full result with its booleans and lists, as `classify --format json` prints it, plus "source".
+Every writer streams: a row is written as it comes, and only the summary waits for the end.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Iterable
+
+from atmp_cli import spreadsheet
+from atmp_cli.batch import ResultRow, Tally, errors_text, is_error
+from atmp_cli.result import Result
+
+FORMATS = ("table", "jsonl", "json", "csv")
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def branches_text(result: Result) -> str:
+    """Branches in one cell: "genetic_purpose=yes:GTMP; genetic_purpose=no:not-ATMP"."""
+    parts = []
+    for branch in result.branches:
+        assume = ",".join(f"{qid}={value}" for qid, value in branch.assume.items())
+        parts.append(f"{assume}:{branch.code}{'+combined' if branch.combined else ''}")
+    return "; ".join(parts)
+
+
+def _blank(row: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table and the CSV: its cell for a classified record (a ResultRow) and for an error row
+    (a dict), and how the table draws it: `width` fixes it, else it gets `share` parts of what is left."""
+
+    name: str
+    cell: Callable[[ResultRow], str] = _blank
+    error_cell: Callable[[dict], str] = _blank
+    width: int = 0
+    share: int = 2
+    optional: bool = False  # the table leaves it out on a terminal too narrow for every column
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("source", lambda r: r.source, lambda e: e["source"], share=2),
+    Column("product", lambda r: r.result.product or "", lambda e: e["product"] or "", share=3),
+    Column("code", lambda r: r.result.classification.code, lambda e: "error", width=12),
+    Column("combined", lambda r: yes_no(r.result.classification.combined), width=8),
+    Column("label", lambda r: r.result.classification.label, share=2, optional=True),
+    Column("belongs", lambda r: "; ".join(r.result.belongs), share=3, optional=True),
+    Column("warnings", lambda r: "; ".join(r.result.warnings), share=2, optional=True),
+    Column("hospital_exemption", lambda r: r.result.answers.get("hospital_exemption", ""), width=18, optional=True),
+    Column("branches", lambda r: branches_text(r.result), share=2),
+    Column("error", error_cell=errors_text, share=3),
+)
+
+
+def cells(row: dict[str, Any], columns: Iterable[Column] = COLUMNS) -> list[str]:
+    if is_error(row):
+        return [column.error_cell(row) for column in columns]
+    return [column.cell(row) for column in columns]
+
+
+# Characters JSON leaves raw that str.splitlines() (and some editors) treat as line breaks: escape them so
+# one result is one line for every reader, not only for those splitting on "\n".
+_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def row_json(row: dict[str, Any]) -> str:
+    """A row as one line of JSON."""
+    text = row.json() if isinstance(row, ResultRow) else json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _LINE_BREAKS:  # `in` is a fast scan; str.translate would rebuild every line
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
+
+
+class JsonlWriter:
+    """One JSON object a line."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def row(self, row: dict[str, Any]) -> None:
+        self.stream.write(row_json(row))
+        self.stream.write("\n")
+
+    def close(self, tally: Tally) -> None:
+        pass
+
+
+class JsonArrayWriter:
+    """One JSON array with one element a line, streamed: '[' first, ',' between rows, ']' at the end."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.written = 0
+        stream.write("[")
+
+    def row(self, row: dict[str, Any]) -> None:
+        self.stream.write(",\n" if self.written else "\n")
+        self.stream.write(row_json(row))
+        self.written += 1
+
+    def close(self, tally: Tally) -> None:
+        self.stream.write("\n]\n" if self.written else "]\n")
+
+
+class CsvWriter:
+    """A header row of the COLUMNS' names, then one row a record (UTF-8 with a byte-order mark)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.writer = spreadsheet.writer(stream)
+        self.writer.writerow([column.name for column in COLUMNS])
+
+    def row(self, row: dict[str, Any]) -> None:
+        self.writer.writerow([spreadsheet.spreadsheet_safe(cell) for cell in cells(row)])
+
+    def close(self, tally: Tally) -> None:
+        pass
+
+
+class TableWriter:
+    """A rich table printed row by row with fixed column widths, so nothing is held back until the end."""
+
+    GAP = 2
+    MIN_SHARED = 10  # narrowest a shared column may get before the optional columns are left out
+
+    def __init__(self, stream: IO[str], *, terminal: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(
+            file=stream,
+            highlight=False,
+            soft_wrap=False,
+            width=None if terminal else 160,
+            color_system="auto" if terminal else None,
+            force_terminal=None if terminal else False,
+        )
+        width = max(self.console.width, 60)
+        self.columns, self.widths = self.layout(COLUMNS, width)
+        self.left_out = [c.name for c in COLUMNS if c not in self.columns]
+        self._print([c.name for c in self.columns], header=True)
+
+    @classmethod
+    def layout(cls, columns: tuple[Column, ...], width: int) -> tuple[tuple[Column, ...], tuple[int, ...]]:
+        """The columns that fit in `width` (every one, or all but the optional ones) and their widths."""
+        for chosen in (columns, tuple(c for c in columns if not c.optional)):
+            fixed = sum(c.width for c in chosen) + cls.GAP * (len(chosen) - 1)
+            shares = sum(c.share for c in chosen if not c.width)
+            unit = (width - fixed) / shares
+            if unit * min(c.share for c in chosen if not c.width) >= cls.MIN_SHARED:
+                break
+        return chosen, tuple(c.width or max(int(unit * c.share), cls.MIN_SHARED) for c in chosen)
+
+    def _print(self, texts: Iterable[str], *, header: bool = False) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, self.GAP, 0, 0))
+        for width in self.widths:
+            table.add_column(width=width, overflow="fold")
+        style = "bold" if header else ""
+        table.add_row(*(Text(text, style=style) for text in texts))
+        self.console.print(table)
+
+    def row(self, row: dict[str, Any]) -> None:
+        self._print(cells(row, self.columns))
+
+    def close(self, tally: Tally) -> None:
+        if self.left_out:
+            from rich.text import Text
+
+            note = f"(left out for the terminal's width: {', '.join(self.left_out)}; --format csv has every column)"
+            self.console.print(Text(note, style="dim"))
+
+
+class SummaryWriter:
+    """Only the counts by class (every class, if only with 0), combined, errors and records, at the end."""
+
+    def __init__(self, stream: IO[str], fmt: str, *, terminal: bool) -> None:
+        self.stream, self.fmt, self.terminal = stream, fmt, terminal
+
+    def row(self, row: dict[str, Any]) -> None:
+        pass
+
+    def close(self, tally: Tally) -> None:
+        if self.fmt in ("jsonl", "json"):
+            self.stream.write(json.dumps({"summary": tally.as_dict()}, ensure_ascii=False) + "\n")
+            return
+        rows = [(code, str(n)) for code, n in tally.ordered_classes().items()]
+        rows += [("combined", str(tally.combined)), ("error", str(tally.errors)), ("records", str(tally.records))]
+        if self.fmt == "csv":
+            spreadsheet.write_rows(self.stream, [("class", "count"), *rows])
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("class", "count", box=None, pad_edge=False)
+        for code, n in rows:
+            table.add_row(code, n, end_section=code == "error")
+        Console(file=self.stream, highlight=False, width=None if self.terminal else 80, force_terminal=None if self.terminal else False).print(table)
+
+
+def make_writer(stream: IO[str], fmt: str, *, summary: bool, terminal: bool) -> Any:
+    if summary:
+        return SummaryWriter(stream, fmt, terminal=terminal)
+    if fmt == "csv":
+        return CsvWriter(stream)
+    if fmt == "table":
+        return TableWriter(stream, terminal=terminal)
+    if fmt == "json":
+        return JsonArrayWriter(stream)
+    return JsonlWriter(stream)
