@@ -101,6 +101,7 @@ class Question:
     definitions: tuple[str, ...]
     options: tuple[Option, ...]
     when_text: str = ""
+    safe_default: str | None = None  # where the wizard's cursor starts on a first ask (single questions)
 
     @property
     def asked_when(self) -> str:
@@ -379,7 +380,8 @@ class _Loader:
         for raw in _read(path).get("question", []):
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
-                raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"}, {"when", "when_text", "unsure"}
+                raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
+                {"when", "when_text", "unsure", "safe_default"},
             )
             if item["section"] not in section_ids:
                 raise BankError(f"{where}: unknown section {item['section']!r}{did_you_mean(item['section'], section_ids)}")
@@ -395,13 +397,26 @@ class _Loader:
             if len({o.value for o in options}) != len(options):
                 raise BankError(f"{where}: duplicate option values")
             when = self.condition(item["when"], where) if "when" in item else None
-            questions.append(
-                Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
-                         bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""))
-            )
+            question = Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
+                                bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""))
+            if "safe_default" in item:
+                question = replace(question, safe_default=self.safe_default(question, item["safe_default"], where))
+            questions.append(question)
         if len({q.id for q in questions}) != len(questions):
             raise BankError(f"{path}: duplicate question ids")
         return tuple(questions)
+
+    def safe_default(self, question: Question, value: Any, where: str) -> str:
+        """The answer the wizard's cursor starts on: one of the question's values, or 'unsure' where allowed.
+
+        Only single questions have one: a multi-select starts with nothing ticked, so a bare Enter records nothing.
+        """
+        if question.kind != "single":
+            raise BankError(f"{where}: safe_default is for single questions; a multi-select starts with nothing ticked")
+        if value not in question.allowed:
+            hint = " (set unsure = true on the question to allow it)" if value == UNSURE else did_you_mean(str(value), question.allowed)
+            raise BankError(f"{where}: safe_default {value!r} is not one of {', '.join(question.allowed)}{hint}")
+        return value
 
     def load_notes(self, raws: list[Any], filename: str) -> tuple[Note, ...]:
         notes = []
