@@ -47,7 +47,7 @@ class WalkState:
 class Progress:
     """Position of the current question among those expected to be asked.
 
-    `total` is an estimate: it assumes the first option for questions not answered yet, and later answers
+    `total` is an estimate: it assumes the safe default for questions not answered yet, and later answers
     can open or close branches, so the wizard shows it as "~total".
     """
 
@@ -91,6 +91,13 @@ def next_question(ruleset: Ruleset, state: WalkState) -> Question | None:
     if state.cursor is not None and (state.cursor in dict(state.answers) or state.cursor in gaps):
         return ruleset.question(state.cursor)
     return ruleset.question(gaps[0]) if gaps else None
+
+
+def default_for(ruleset: Ruleset, state: WalkState, qid: str) -> Value | None:
+    """What a question's prompt starts on: the stored answer when it is asked again, else the bank's safe
+    default (the answer that assumes nothing risky); None: the first option, and nothing ticked."""
+    stored = state.get(qid)
+    return stored if stored is not None else ruleset.question(qid).safe_default
 
 
 def is_complete(ruleset: Ruleset, state: WalkState) -> bool:
@@ -151,8 +158,8 @@ def edit(ruleset: Ruleset, state: WalkState, qid: str) -> WalkState:
 def projected(ruleset: Ruleset, state: WalkState) -> tuple[str, ...]:
     """Ids of the questions expected to be asked: answered ones, and for the rest a guess.
 
-    The guess takes the first option for every unanswered question, which is enough for a progress
-    estimate and keeps this cheap and deterministic.
+    The guess takes the safe default (else the first option) for every unanswered question: what pressing
+    Enter would give. That is enough for a progress estimate and keeps this cheap and deterministic.
     """
     answered = dict(state.answers)
     filled: dict[str, Any] = {}
@@ -165,8 +172,8 @@ def projected(ruleset: Ruleset, state: WalkState) -> tuple[str, ...]:
             value = answered[question.id]
             filled[question.id] = list(value) if isinstance(value, tuple) else value
         else:
-            first = question.options[0].value
-            filled[question.id] = [first] if question.kind == "multi" else first
+            guess = question.safe_default or question.options[0].value
+            filled[question.id] = [guess] if question.kind == "multi" else guess
     return tuple(asked)
 
 
