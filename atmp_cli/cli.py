@@ -97,7 +97,8 @@ def classify(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    resume: bool = typer.Option(False, "--resume", help="Continue the wizard session saved when it was interrupted."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted wizard session: the latest, or at a terminal with several, the one you pick (see 'atmp sessions'). It remembers --save."),
+    session: Optional[str] = typer.Option(None, "--session", metavar="NAME", help="Continue the interrupted wizard session NAME (implies --resume; 'atmp sessions' lists them)."),
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
     product: Optional[str] = typer.Option(None, "--product", "-p", metavar="NAME", help="Product name for the report (pre-fills the wizard)."),
 ) -> None:
@@ -109,7 +110,7 @@ def classify(
 
     options = ClassifyOptions(
         answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country,
-        ruleset=ruleset, resume=resume, save=save, product=product,
+        ruleset=ruleset, resume=resume, session=session, save=save, product=product,
     )
     raise typer.Exit(_guarded(lambda: run(options)))
 
@@ -169,6 +170,20 @@ def explain(
     from atmp_cli.commands.tree import explain as run_explain
 
     _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
+
+
+@app.command()
+def sessions(
+    delete: Optional[str] = typer.Option(None, "--delete", metavar="NAME", help="Delete the session NAME instead."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List the interrupted wizard sessions (name, product, when saved, answers so far), the latest first.
+
+    Continue one with 'atmp classify --resume' (the latest) or 'atmp classify --session NAME'.
+    """
+    from atmp_cli.commands.sessions import delete_session, list_sessions
+
+    _guarded(lambda: delete_session(delete) if delete is not None else list_sessions(fmt.value))
 
 
 @app.command(epilog=EXIT_CODES_HELP)

@@ -280,25 +280,25 @@ class Wizard:
     product: str | None = None
     state: walk.WalkState = field(default_factory=walk.WalkState)
     prompt_kwargs: dict[str, Any] = field(default_factory=dict)
-    saved: bool = False  # whether this session has saved anything yet (an earlier session stays until then)
+    ask_product: bool = True  # not when resuming: the name (or none) was given when the session started
 
     @classmethod
     def begin(cls, ruleset: Ruleset, console: Console, save: Callable[[str | None, dict[str, Any]], Any], *,
-              product: str | None = None, answers: dict[str, Any] | None = None, **prompt_kwargs: Any) -> "Wizard":
+              product: str | None = None, answers: dict[str, Any] | None = None, ask_product: bool = True,
+              **prompt_kwargs: Any) -> "Wizard":
         """A wizard resuming from checked partial answers (a saved session or an incomplete file), if any."""
-        return cls(ruleset, console, save, product, walk.start(ruleset, answers), prompt_kwargs)
+        return cls(ruleset, console, save, product, walk.start(ruleset, answers), prompt_kwargs, ask_product)
 
     def persist(self) -> None:
         self.save(self.product, self.state.as_dict())
-        self.saved = True
 
     def run(self) -> tuple[str | None, dict[str, Any]]:
         """Ask for the product (unless known), walk, review; the product and the answers to classify."""
-        if self.product is None:
+        if self.product is None and self.ask_product:
             name = questionary.text("Product name (optional, shown in the report):", **self.prompt_kwargs).unsafe_ask()
             self.product = clean_text(name or "") or None
             self.persist()
-        else:
+        elif self.product is not None:
             self.console.print(Text.assemble(("Product: ", "bold"), self.product))
         while True:
             self.walk()

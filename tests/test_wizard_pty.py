@@ -135,24 +135,36 @@ def test_wizard_classifies_car_t_by_keystrokes_with_one_back(atmp_bin, env, tmp_
     assert "[bold]pty[/bold]" in report  # the product name is printed as text, not as markup
     saved = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
     assert saved == {"product": "CAR-T [bold]pty[/bold]", "answers": car_t(ruleset)}
-    assert not (tmp_path / "config" / "atmp" / "session-eu.json").exists()  # finished: session removed
+    assert sessions_in(tmp_path) == []  # finished: its session removed
 
 
-def test_ctrl_c_saves_and_resume_finishes_with_same_result(atmp_bin, env, tmp_path, ruleset):
-    child = spawn(atmp_bin, ["classify", "--product", "CAR-T resumed"], env, tmp_path)
-    driver = Driver(ruleset, child)
-    assert driver.run(car_t(ruleset), stop_at="manipulations") == "manipulations"
+def sessions_in(tmp_path: Path) -> list[Path]:
+    """The saved sessions in the test's application directory, oldest name first."""
+    return sorted((tmp_path / "config" / "atmp" / "sessions").glob("*.json"))
+
+
+def interrupt(child: pexpect.spawn) -> None:
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in child.before
-    session = tmp_path / "config" / "atmp" / "session-eu.json"
-    saved = json.loads(session.read_text(encoding="utf-8"))
+
+
+def test_ctrl_c_saves_and_resume_finishes_with_same_result_and_the_first_runs_save(atmp_bin, env, tmp_path, ruleset):
+    child = spawn(atmp_bin, ["classify", "--product", "CAR-T resumed", "--save", "resumed.json"], env, tmp_path)
+    driver = Driver(ruleset, child)
+    assert driver.run(car_t(ruleset), stop_at="manipulations") == "manipulations"
+    interrupt(child)
+    (path,) = sessions_in(tmp_path)
+    assert path.stem.startswith("car-t-resumed-") and path.stem in child.before
+    saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["product"] == "CAR-T resumed"
     assert list(saved["answers"]) == driver.asked[:-1]  # everything answered before Ctrl-C, nothing more
 
-    child = spawn(atmp_bin, ["classify", "--resume", "--save", "resumed.json"], env, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    child = spawn(atmp_bin, ["classify", "--resume"], env, elsewhere)  # no --save: the first run's is kept
     resumed = Driver(ruleset, child)
     assert resumed.run(car_t(ruleset)) is None
     assert resumed.asked[0] == "manipulations"  # continues where it stopped
@@ -161,7 +173,37 @@ def test_ctrl_c_saves_and_resume_finishes_with_same_result(atmp_bin, env, tmp_pa
     assert "Gene therapy medicinal product" in report
     document = json.loads((tmp_path / "resumed.json").read_text(encoding="utf-8"))
     assert document == {"product": "CAR-T resumed", "answers": car_t(ruleset)}
-    assert not session.exists()
+    assert sessions_in(tmp_path) == []
+
+
+def test_a_second_wizard_leaves_the_first_resumable_and_resume_offers_a_list(atmp_bin, env, tmp_path, ruleset):
+    answers = car_t(ruleset)
+    first = spawn(atmp_bin, ["classify", "--product", "First"], env, tmp_path)
+    assert Driver(ruleset, first).run(answers, stop_at="viable_cells") == "viable_cells"
+    interrupt(first)
+    (first_path,) = sessions_in(tmp_path)
+    first_saved = first_path.read_bytes()
+
+    second = spawn(atmp_bin, ["classify", "--product", "Second"], env, tmp_path)
+    second.expect("1 interrupted session kept")
+    assert Driver(ruleset, second).run(answers, stop_at="nucleic_acid") == "nucleic_acid"
+    interrupt(second)
+    paths = sessions_in(tmp_path)
+    assert len(paths) == 2 and first_path in paths
+    assert first_path.read_bytes() == first_saved  # untouched by the second walk
+
+    # two sessions at a terminal: a list, the latest (Second) first; pick First
+    child = spawn(atmp_bin, ["classify", "--resume"], env, tmp_path)
+    child.expect("Continue which interrupted session")
+    child.expect("First")
+    child.send(DOWN + ENTER)
+    resumed = Driver(ruleset, child)
+    assert resumed.run(answers) is None
+    assert resumed.asked[0] == "viable_cells"  # where First stopped
+    resumed.accept_and_decline_exports(ask_answers=True)
+    assert child.exitstatus == 0
+    (left,) = sessions_in(tmp_path)
+    assert left.stem.startswith("second-")  # First is done; Second is still kept
 
 
 def test_incomplete_answers_file_asks_only_what_is_missing(atmp_bin, env, tmp_path, ruleset):
@@ -203,19 +245,20 @@ def test_resume_without_saved_session_is_a_usage_error(atmp_bin, env, tmp_path):
 
 
 def test_ctrl_c_before_any_answer_keeps_an_earlier_session(atmp_bin, env, tmp_path):
-    session = tmp_path / "config" / "atmp" / "session-eu.json"
-    session.parent.mkdir(parents=True)
+    """Including one saved by the previous version (`session-eu.json`), which is adopted among the others."""
+    legacy = tmp_path / "config" / "atmp" / "session-eu.json"
+    legacy.parent.mkdir(parents=True)
     earlier = {"product": "earlier", "answers": {"human_use": "yes"}}
-    session.write_text(json.dumps(earlier), encoding="utf-8")
+    legacy.write_text(json.dumps(earlier), encoding="utf-8")
     child = spawn(atmp_bin, ["classify"], env, tmp_path)
-    child.expect("replacing the interrupted session")
+    child.expect("1 interrupted session kept")
     child.expect("Product name")
-    child.send("\x03")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    interrupt(child)
     assert "nothing saved" in child.before
-    assert json.loads(session.read_text(encoding="utf-8")) == earlier
+    (kept,) = sessions_in(tmp_path)
+    assert kept.stem.startswith("earlier-")
+    document = json.loads(kept.read_text(encoding="utf-8"))
+    assert {k: document[k] for k in ("product", "answers")} == earlier
 
 
 # ---------------------------------------------------------------------------------------------- keys
