@@ -200,3 +200,27 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
 def test_progress_line_shows_section_and_estimate(ruleset):
     where = walk.progress(ruleset, walk.answer(ruleset, walk.start(ruleset), "human_use", "yes"))
     assert where.section == "Origin" and where.index == 2 and where.total >= where.index
+
+
+def test_review_lists_every_answer_whole_and_escape_goes_back(ruleset):
+    state = walk.resume(ruleset, {"human_use": "yes", "contains_cells": "no"})
+    state = walk.answer(ruleset, state, "nucleic_acid", "recombinant")
+    entry = wizard.review_entry(ruleset, state, "nucleic_acid", "recombinant")
+    assert entry == f"Origin · {ruleset.question('nucleic_acid').prompt} → {ruleset.question('nucleic_acid').option('recombinant').label}"
+    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith(wizard.FROM_EARLIER)  # not asked here
+    with create_pipe_input() as pipe:
+        pipe.send_text(DOWN * 3 + ENTER)  # from accept: back, (the separator is skipped) human_use, contains_cells
+        assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == "contains_cells"
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b")
+        assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == wizard.Move(wizard.BACK, wizard.ACCEPT)
+
+
+def test_fold_breaks_between_words_under_the_first_column():
+    text = "Restore, correct or modify physiological functions (pharmacological, immunological or metabolic action)"
+    folded = wizard.fold(text, 40, 5)
+    lines = folded.split("\n")
+    assert len(lines) > 2  # each line within 40 columns, one spare, the first drawn from column 5
+    assert len(lines[0]) + 5 <= 39 and all(len(line) <= 39 for line in lines[1:])
+    assert all(line.startswith(" " * 5) and not line.startswith(" " * 6) for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == text
