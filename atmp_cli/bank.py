@@ -113,6 +113,7 @@ class Question:
     required: bool = True  # False: an answers file may leave it out (it never changes the class)
     required_when: Condition | None = None  # required only when this holds (over earlier answers)
     judgement: bool = False  # every answer to it is a matter of judgement (borderline results)
+    safe_default: str | None = None  # where the wizard's cursor starts on a first ask (single questions)
 
     def is_judgement(self, answers: Any, new: Any) -> bool:
         """Whether changing this question's answer in `answers` to `new` is a matter of judgement, not of fact.
@@ -261,6 +262,11 @@ class Ruleset:
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
+
+    @cached_property
+    def question_order(self) -> dict[str, int]:
+        """Each question's position in the bank."""
+        return {q.id: i for i, q in enumerate(self.questions)}
 
     def section_title(self, section_id: str) -> str:
         return next(s.title for s in self.sections if s.id == section_id)
@@ -431,7 +437,7 @@ class _Loader:
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
                 raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
-                {"when", "when_text", "unsure", "required", "judgement"},
+                {"when", "when_text", "unsure", "required", "judgement", "safe_default"},
             )
             if item["section"] not in section_ids:
                 raise BankError(f"{where}: unknown section {item['section']!r}{did_you_mean(item['section'], section_ids)}")
@@ -449,11 +455,12 @@ class _Loader:
             if len({o.value for o in options}) != len(options):
                 raise BankError(f"{where}: duplicate option values")
             when = self.condition(item["when"], where) if "when" in item else None
-            questions.append(
-                Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
-                         bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""),
-                         *self.required(item.get("required", True), where), bool(item.get("judgement", False)))
-            )
+            question = Question(item["id"], item["section"], item["kind"], item["prompt"], item["help"].strip(), when,
+                                bool(item.get("unsure", False)), tuple(item["definitions"]), tuple(options), item.get("when_text", ""),
+                                *self.required(item.get("required", True), where), bool(item.get("judgement", False)))
+            if "safe_default" in item:
+                question = replace(question, safe_default=self.safe_default(question, item["safe_default"], where))
+            questions.append(question)
         if len({q.id for q in questions}) != len(questions):
             raise BankError(f"{path}: duplicate question ids")
         return tuple(questions)
@@ -484,6 +491,18 @@ class _Loader:
         where = self.where("rules.toml", "constraint", raw.get("id") if isinstance(raw, dict) else raw)
         c = self.fields(raw, where, {"id", "when", "fields", "message"}, set())
         return Constraint(c["id"], self.answers_condition(c["when"], where), tuple(c["fields"]), c["message"])
+
+    def safe_default(self, question: Question, value: Any, where: str) -> str:
+        """The answer the wizard's cursor starts on: one of the question's values, or 'unsure' where allowed.
+
+        Only single questions have one: a multi-select starts with nothing ticked, so a bare Enter records nothing.
+        """
+        if question.kind != "single":
+            raise BankError(f"{where}: safe_default is for single questions; a multi-select starts with nothing ticked")
+        if value not in question.allowed:
+            hint = " (set unsure = true on the question to allow it)" if value == UNSURE else did_you_mean(str(value), question.allowed)
+            raise BankError(f"{where}: safe_default {value!r} is not one of {', '.join(question.allowed)}{hint}")
+        return value
 
     def load_notes(self, raws: list[Any], filename: str) -> tuple[Note, ...]:
         notes = []

@@ -115,7 +115,8 @@ def classify(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    resume: bool = typer.Option(False, "--resume", help="Continue the wizard session saved when it was interrupted."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted wizard session: the latest, or at a terminal with several, the one you pick (see 'atmp sessions'). It remembers --save."),
+    session: Optional[str] = typer.Option(None, "--session", metavar="NAME", help="Continue the interrupted wizard session NAME (implies --resume; 'atmp sessions' lists them)."),
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
     product: Optional[str] = typer.Option(None, "--product", "-p", metavar="NAME", help="Product name for the report (pre-fills the wizard)."),
 ) -> None:
@@ -124,7 +125,7 @@ def classify(
 
     options = ClassifyOptions(
         answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country,
-        ruleset=ruleset, resume=resume, save=save, product=product,
+        ruleset=ruleset, resume=resume, session=session, save=save, product=product,
     )
     raise typer.Exit(_guarded(lambda: run(options)))
 
@@ -217,6 +218,20 @@ def explain(
     _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
 
 
+@command()
+def sessions(
+    delete: Optional[str] = typer.Option(None, "--delete", metavar="NAME", help="Delete the session NAME instead."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List the interrupted wizard sessions (name, product, when saved, answers so far), the latest first.
+
+    Continue one with 'atmp classify --resume' (the latest) or 'atmp classify --session NAME'.
+    """
+    from atmp_cli.commands.sessions import delete_session, list_sessions
+
+    _guarded(lambda: delete_session(delete) if delete is not None else list_sessions(fmt.value))
+
+
 @command(epilog=BATCH_EXIT_CODES_HELP)
 def batch(
     paths: List[str] = typer.Argument(..., metavar="PATH...", help="Answers files: .json (an object or an array of objects), .jsonl (one object a line), .csv (one product a row, as 'atmp template --format csv' writes), folders of them, or '-' for JSON Lines on stdin."),
@@ -242,6 +257,28 @@ def batch(
         summary=summary, fail_fast=fail_fast, quiet=quiet, country=country, ruleset=ruleset,
     )
     raise typer.Exit(_guarded(lambda: run(options)))
+
+
+class PrecedentFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@command()
+def precedents(
+    words: Optional[List[str]] = typer.Argument(None, metavar="[TEXT]...", help="Words to search for, or one precedent id to show it whole."),
+    code: Optional[str] = typer.Option(None, "--class", metavar="CODE", help="Only this outcome: GTMP, sCTMP, TEP or not-ATMP."),
+    authority: Optional[str] = typer.Option(None, "--authority", metavar="NAME", help="Only decisions of this authority (e.g. CAT, Paul-Ehrlich)."),
+    fmt: PrecedentFormat = typer.Option(PrecedentFormat.text, "--format", "-f", help="Output format."),
+    save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="With one id: write its answers as an answers file."),
+    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+) -> None:
+    """Search the published precedents (how the CAT, EMA, national authorities and courts classified real
+    products), or show one whole with its answers."""
+    from atmp_cli.commands.precedents import run
+
+    raise typer.Exit(_guarded(lambda: run(ruleset, list(words or []), code, authority, fmt.value, save)))
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ class Walk:
     effective: dict[str, Any]  # answers to the questions asked, in bank order
     ignored: list[str]  # answered but not asked
     missing: list[str]  # asked, required, but not answered
+    optional: list[str]  # asked, not required, not answered (the wizard asks them; a file may leave them out)
     env: dict[str, Any]  # every question's kept answer (or None) and every rule's value
 
 
@@ -40,13 +41,15 @@ class CompiledQuestion:
 
 
 def _missing(question: CompiledQuestion, ref: Callable[[str], str], lean: bool) -> str:
-    """The statement for an asked question left unanswered: record it, unless it is optional."""
-    if not question.required:
-        return "pass"
+    """The statement for an asked question left unanswered: missing if required, else merely open (the
+    wizard still asks it; an answers file may leave it out)."""
     record = "missing = True" if lean else f"missing.append({question.id!r})"
+    unrecorded = "pass" if lean else f"optional.append({question.id!r})"
+    if not question.required:
+        return unrecorded
     if question.required_when is None:
         return record
-    return f"if {expressions.to_python(question.required_when, ref)}: {record}"
+    return f"if {expressions.to_python(question.required_when, ref)}: {record}\n            else: {unrecorded}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def _body(
     local.update({name: f"r{i}" for i, name in enumerate(order)})
     reads = {name: set(definitions[name]) if name in definitions else expressions.names(rules[name]) for name in order}
     emitted: set[str] = set()
-    lines = ["    get = answers.get", "    missing = False" if lean else "    effective = {}\n    ignored = []\n    missing = []"]
+    lines = ["    get = answers.get", "    missing = False" if lean else "    effective = {}\n    ignored = []\n    missing = []\n    optional = []"]
 
     def emit_rule(name: str) -> None:
         if name in emitted or name not in reads:
@@ -128,7 +131,7 @@ def compile_walker(
     `order` is the dependency order of rules and definitions."""
     lines, local = _body(questions, rules, definitions, order, lean=False)
     env = ", ".join(f"{name!r}: {var}" for name, var in local.items())
-    lines.append(f"    return Walk(effective, ignored, missing, {{{env}}})")
+    lines.append(f"    return Walk(effective, ignored, missing, optional, {{{env}}})")
     return _define("def walk(answers):\n" + "\n".join(lines), "walk")
 
 

@@ -12,7 +12,7 @@ Two ideas carry it:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
@@ -87,17 +87,27 @@ class Applicability:
 
     effective: dict[str, Any]  # answers to questions that apply, in bank order
     ignored: tuple[str, ...]  # answered, but not asked given the other answers
-    missing: tuple[str, ...]  # asked, but not answered
+    missing: tuple[str, ...]  # asked and required, but not answered
+    optional: tuple[str, ...] = ()  # asked but not required, and not answered
+
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        """Every question that applies and has no answer yet, required or not (what the wizard still asks)."""
+        return tuple(sorted(self.missing + self.optional, key=self._order.get)) if self.optional else self.missing
+
+    _order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
 
 def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
     """Walk the bank in order, keeping answers to questions that apply given the answers kept so far."""
+    order = ruleset.question_order
     if UNSURE not in answers.values():
         walk = ruleset.walker(answers)
-        return Applicability(walk.effective, tuple(walk.ignored), tuple(walk.missing))
+        return Applicability(walk.effective, tuple(walk.ignored), tuple(walk.missing), tuple(walk.optional), order)
     effective: dict[str, Any] = {}
     ignored: list[str] = []
     missing: list[str] = []
+    optional: list[str] = []
     for question in ruleset.questions:
         asked = is_asked(ruleset, question, effective)
         if question.id in answers and answers[question.id] is not None:
@@ -107,7 +117,9 @@ def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
                 ignored.append(question.id)
         elif asked and question.required and (question.required_when is None or question.required_when.evaluate(effective)):
             missing.append(question.id)
-    return Applicability(effective, tuple(ignored), tuple(missing))
+        elif asked:
+            optional.append(question.id)
+    return Applicability(effective, tuple(ignored), tuple(missing), tuple(optional), order)
 
 
 # ---------------------------------------------------------------------------------------------- classification

@@ -84,6 +84,28 @@ def output_format(fmt: str | None, output: str | None, by_extension: Mapping[str
     return found
 
 
+def write_new(path: str, content: str) -> bool:
+    """Like write_atomic, but never over an existing file: False, and nothing written, if `path` exists.
+
+    The whole content is written beside the target first, then hard-linked into place, which fails if
+    the name is taken, even by another process at the same moment.
+    """
+    if os.path.lexists(path):
+        return False
+    output = AtomicOutput(path)  # the target did not exist: a temporary file beside it
+    try:
+        output.stream.write(content)
+        output.stream.close()
+        os.link(str(output.temp), path)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        fail(f"{path}: cannot write: {error.strerror}")
+    finally:
+        output.discard()
+    return True
+
+
 def emit(content: str, output: str | None) -> None:
     """Print to stdout, or write to `output` ('-' also means stdout)."""
     if output in (None, "-"):

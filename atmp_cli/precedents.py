@@ -114,9 +114,20 @@ class Corpus:
         )
         return Match(scored[0][1], round(-scored[0][0], 3)) if scored else None
 
-    def illustrating(self, question_id: str) -> tuple[Precedent, ...]:
-        """The precedents tagged as showing how the authority answered this question."""
-        return tuple(entry for entry in self.entries if question_id in entry.illustrates)
+    def illustrating(self, question_id: str, limit: int = 6) -> tuple[Precedent, ...]:
+        """Precedents tagged as showing how the authorities answered this question: taken in turn from each
+        outcome, primary sources first, so that a help text shows both sides of the line."""
+        by_outcome: dict[tuple[str, bool], list[Precedent]] = {}
+        tagged = (e for e in self.entries if question_id in e.illustrates)
+        for entry in sorted(tagged, key=lambda e: (e.reliability != "primary", e.id)):
+            by_outcome.setdefault((entry.code, entry.combined), []).append(entry)
+        queues = [by_outcome[key] for key in sorted(by_outcome)]
+        picked: list[Precedent] = []
+        while len(picked) < limit and any(queues):
+            for queue in queues:
+                if queue and len(picked) < limit:
+                    picked.append(queue.pop(0))
+        return tuple(picked)
 
     def search(self, words: Iterable[str] = (), code: str | None = None, authority: str | None = None) -> tuple[Precedent, ...]:
         """Entries whose texts hold every word (case-insensitive), of the class and authority given."""
@@ -181,3 +192,31 @@ def _entry(path: Any, raw: dict[str, Any], codes: set[str], ruleset: Ruleset) ->
         tuple(raw["illustrates"]), tuple(raw["inferred"]), raw["rationale"], outcome["code"], outcome["combined"],
         dict(raw["answers"]), raw.get("disagreement", ""),
     )
+
+
+def outcome_words(entry: Precedent) -> str:
+    """The outcome as a short code: 'TEP', 'TEP, combined'."""
+    return f"{entry.code}, combined" if entry.combined else entry.code
+
+
+def summary_line(entry: Precedent) -> str:
+    """One line for help texts and listings: product, outcome, who decided and when, and the source."""
+    when = f", {entry.date}" if entry.date else ""
+    return f"{entry.product}: {outcome_words(entry)} ({entry.authority}{when}; {entry.source})"
+
+
+def entry_dict(entry: Precedent, *, whole: bool = True) -> dict[str, Any]:
+    """A precedent as JSON: the listing's fields, or the whole entry with its answers."""
+    data: dict[str, Any] = {
+        "id": entry.id, "product": entry.product, "outcome": {"code": entry.code, "combined": entry.combined},
+        "authority": entry.authority, "procedure": entry.procedure, "date": entry.date, "source": entry.source,
+        "reliability": entry.reliability,
+    }
+    if whole:
+        data.update({
+            "description": entry.description, "indication": entry.indication, "outcome_text": entry.outcome_text,
+            "reasoning": entry.reasoning, "source_note": entry.source_note, "illustrates": list(entry.illustrates),
+            "inferred": list(entry.inferred), "rationale": entry.rationale, "disagreement": entry.disagreement,
+            "answers": entry.answers,
+        })
+    return data

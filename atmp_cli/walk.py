@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from atmp_cli.bank import Question, Ruleset
+from atmp_cli.answers import contradictions
 from atmp_cli.engine import applicable_answers, is_asked
 
 Value = Any  # a str for single questions, a tuple of str for multi questions
@@ -47,7 +48,7 @@ class WalkState:
 class Progress:
     """Position of the current question among those expected to be asked.
 
-    `total` is an estimate: it assumes the first option for questions not answered yet, and later answers
+    `total` is an estimate: it assumes the safe default for questions not answered yet, and later answers
     can open or close branches, so the wizard shows it as "~total".
     """
 
@@ -81,8 +82,9 @@ resume = start
 
 
 def missing(ruleset: Ruleset, state: WalkState) -> tuple[str, ...]:
-    """Questions that apply given the answers so far but have no answer yet, in bank order."""
-    return applicable_answers(ruleset, state.as_dict()).missing
+    """Questions that apply given the answers so far but have no answer yet, in bank order: the optional
+    ones too (a file may leave them out, but the wizard asks them)."""
+    return applicable_answers(ruleset, state.as_dict()).unanswered
 
 
 def next_question(ruleset: Ruleset, state: WalkState) -> Question | None:
@@ -91,6 +93,13 @@ def next_question(ruleset: Ruleset, state: WalkState) -> Question | None:
     if state.cursor is not None and (state.cursor in dict(state.answers) or state.cursor in gaps):
         return ruleset.question(state.cursor)
     return ruleset.question(gaps[0]) if gaps else None
+
+
+def default_for(ruleset: Ruleset, state: WalkState, qid: str) -> Value | None:
+    """What a question's prompt starts on: the stored answer when it is asked again, else the bank's safe
+    default (the answer that assumes nothing risky); None: the first option, and nothing ticked."""
+    stored = state.get(qid)
+    return stored if stored is not None else ruleset.question(qid).safe_default
 
 
 def is_complete(ruleset: Ruleset, state: WalkState) -> bool:
@@ -112,6 +121,12 @@ def answer(ruleset: Ruleset, state: WalkState, qid: str, value: Value) -> WalkSt
     if state.cursor is None:
         return new
     return replace(new, cursor=_revisit_after(ruleset, new, qid))
+
+
+def conflicts(ruleset: Ruleset, state: WalkState, qid: str, value: Value) -> list[str]:
+    """The bank's messages for answers that would contradict each other if `value` were recorded."""
+    merged = {**state.as_dict(), qid: list(value) if isinstance(value, tuple) else value}
+    return [error.message for error in contradictions(ruleset, applicable_answers(ruleset, merged).effective)]
 
 
 def _revisit_after(ruleset: Ruleset, state: WalkState, qid: str) -> str | None:
@@ -151,8 +166,8 @@ def edit(ruleset: Ruleset, state: WalkState, qid: str) -> WalkState:
 def projected(ruleset: Ruleset, state: WalkState) -> tuple[str, ...]:
     """Ids of the questions expected to be asked: answered ones, and for the rest a guess.
 
-    The guess takes the first option for every unanswered question, which is enough for a progress
-    estimate and keeps this cheap and deterministic.
+    The guess takes the safe default (else the first option) for every unanswered question: what pressing
+    Enter would give. That is enough for a progress estimate and keeps this cheap and deterministic.
     """
     answered = dict(state.answers)
     filled: dict[str, Any] = {}
@@ -165,8 +180,8 @@ def projected(ruleset: Ruleset, state: WalkState) -> tuple[str, ...]:
             value = answered[question.id]
             filled[question.id] = list(value) if isinstance(value, tuple) else value
         else:
-            first = question.options[0].value
-            filled[question.id] = [first] if question.kind == "multi" else first
+            guess = question.safe_default or question.options[0].value
+            filled[question.id] = [guess] if question.kind == "multi" else guess
     return tuple(asked)
 
 

@@ -147,3 +147,43 @@ def test_invalid_toml_is_reported_with_the_file(broken):
 def test_unknown_ruleset_lists_the_available_ones():
     with pytest.raises(bank.BankError, match="unknown ruleset 'ue'.*available: eu"):
         bank.load("ue")
+
+
+# -------------------------------------------------------------------- safe defaults
+
+
+def test_safe_defaults_never_assume_an_exclusion_an_exemption_or_a_device(ruleset):
+    q = ruleset.question
+    assert q("infectious_disease_vaccine").safe_default == "no"
+    assert q("device_integral").safe_default == "no"
+    assert q("hospital_exemption").safe_default == "no"
+    for question in ruleset.questions:
+        if question.kind == "multi":
+            assert question.safe_default is None, question.id  # nothing ticked until the user ticks it
+        elif question.unsure:  # no answer is safe where the bank allows unsure: unsure assumes neither
+            assert question.safe_default == "unsure", question.id
+        if question.safe_default is not None:
+            assert question.safe_default in question.allowed, question.id
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('safe_default = "no"  # a device', 'safe_default = "maybe"  # a device', "safe_default 'maybe' is not one of yes, no"),
+        ('safe_default = "no"  # a device', 'safe_default = "unsure"  # a device', "set unsure = true on the question to allow it"),
+        ('safe_default = "no"  # a device', 'safe_default = "noo"  # a device', "(did you mean 'no'?)"),
+        ('kind = "multi"\n# no safe_default: a multi-select starts with nothing ticked (no source',
+         'kind = "multi"\nsafe_default = "autologous"\n# (no source', "safe_default is for single questions"),
+    ],
+)
+def test_safe_default_must_be_an_allowed_answer_of_a_single_question(broken, old, new, message):
+    edit(broken / "questions.toml", old, new)
+    with pytest.raises(bank.BankError) as error:
+        bank.load("eu")
+    assert message in str(error.value)
+    assert "questions.toml: question" in str(error.value)
+
+
+def test_safe_default_may_be_any_allowed_answer(broken):
+    edit(broken / "questions.toml", 'safe_default = "unsure"  # "no" would make it a device', 'safe_default = "yes"  # "no" would make it a device')
+    assert bank.load("eu").question("cells_primary_to_device").safe_default == "yes"

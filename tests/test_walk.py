@@ -129,3 +129,32 @@ def test_state_is_immutable_and_answers_are_in_bank_order(ruleset):
     assert state.answers == () and later is not state
     state = walk.resume(ruleset, {"contains_cells": "yes", "human_use": "yes"})
     assert [qid for qid, _ in state.answers] == ["human_use", "contains_cells"]
+
+
+def test_first_ask_starts_on_the_safe_default_and_a_re_ask_on_the_stored_answer(ruleset):
+    state = walk.start(ruleset)
+    assert walk.default_for(ruleset, state, "hospital_exemption") == "no"
+    assert walk.default_for(ruleset, state, "same_essential_function") == "unsure"
+    assert walk.default_for(ruleset, state, "device_kind") is None  # no safe answer: the first option
+    assert walk.default_for(ruleset, state, "cell_source") is None  # a multi-select: nothing ticked
+    state = walk.answer(ruleset, walk.answer(ruleset, state, "human_use", "yes"), "contains_cells", "yes")
+    state = walk.answer(ruleset, state, "cell_source", ["allogeneic"])
+    state = walk.back(ruleset, walk.back(ruleset, state))
+    assert walk.default_for(ruleset, state, "contains_cells") == "yes"
+    assert walk.default_for(ruleset, state, "cell_source") == ("allogeneic",)
+
+
+def test_taking_every_safe_default_assumes_no_exclusion_device_or_exemption(ruleset):
+    """Enter on every single question (and the first option ticked where a multi-select needs a tick)."""
+    state = walk.start(ruleset)
+    while (question := walk.next_question(ruleset, state)) is not None:
+        default = walk.default_for(ruleset, state, question.id)
+        value = default if default is not None else question.values[0]
+        state = walk.answer(ruleset, state, question.id, [value] if question.kind == "multi" else value)
+    answers = state.as_dict()
+    assert answers["infectious_disease_vaccine"] == "no"
+    assert answers["device_integral"] == "no"
+    assert answers["hospital_exemption"] == "no"
+    result = classify(ruleset, answers)
+    assert result.classification.code == "undetermined"  # the unsure defaults leave it open, never not-ATMP
+    assert walk.projected(ruleset, walk.start(ruleset)) == tuple(answers)  # the estimate follows the defaults

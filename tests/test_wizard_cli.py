@@ -8,7 +8,7 @@ import sys
 
 from atmp_cli.cli import app
 from atmp_cli.commands import classify as classify_command
-from atmp_cli.session import save_session, session_path
+from atmp_cli.session import Recorder, sessions_dir
 
 
 def test_questionary_not_imported_for_non_interactive_classify():
@@ -62,12 +62,13 @@ def test_resume_cannot_combine_with_answers(runner):
     assert result.exit_code == 2 and "--resume" in result.stderr
 
 
-def test_session_is_saved_under_the_app_dir_as_an_answers_document(runner, tmp_path, monkeypatch):
+def test_session_is_saved_under_the_app_dir_with_an_answers_document(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    path = save_session("eu", "P", {"human_use": "no"})
-    assert path == session_path("eu") and path.is_relative_to(tmp_path)
-    assert json.loads(path.read_text(encoding="utf-8")) == {"product": "P", "answers": {"human_use": "no"}}
-    # a complete saved session is a valid --answers file
+    path = Recorder("eu")("P", {"human_use": "no"})
+    assert path.parent == sessions_dir() and path.is_relative_to(tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: document[k] for k in ("product", "answers")} == {"product": "P", "answers": {"human_use": "no"}}
+    # a complete saved session also reads as an --answers file (its 'session' key is ignored, with a warning)
     result = runner.invoke(app, ["classify", "--answers", str(path), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["classification"]["code"] == "not-ATMP"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
@@ -16,10 +17,14 @@ DOWN = "\x1b[B"
 ENTER = "\r"
 
 
-def _ask(question, keys: str, default: Any = None, can_go_back: bool = True) -> Any:
+UP = "\x1b[A"
+CTRL_B = "\x02"
+
+
+def _ask(question, keys: str, default: Any = None, can_go_back: bool = True, pointer: Any = None) -> Any:
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        return wizard.ask_question(question, default, can_go_back=can_go_back, input=pipe, output=DummyOutput())
+        return wizard.ask_question(question, default, pointer=pointer, can_go_back=can_go_back, input=pipe, output=DummyOutput())
 
 
 def test_single_select_returns_option_value(ruleset):
@@ -32,25 +37,48 @@ def test_single_select_starts_at_stored_answer(ruleset):
     assert _ask(ruleset.question("nucleic_acid"), ENTER, default="synthetic") == "synthetic"
 
 
-def test_single_offers_unsure_only_where_the_bank_allows(ruleset):
-    with_unsure = ruleset.question("genetic_purpose")  # yes, no, unsure
+def test_single_offers_unsure_only_where_the_bank_allows_and_has_no_menu_entries_for_keys(ruleset):
+    with_unsure = ruleset.question("genetic_purpose")  # yes, no, unsure; the cursor wraps to the first
     assert _ask(with_unsure, DOWN * 2 + ENTER) == UNSURE
-    without = ruleset.question("human_use")  # yes, no, (separator skipped) back
-    assert _ask(without, DOWN * 2 + ENTER) == wizard.BACK
+    assert _ask(with_unsure, DOWN * 3 + ENTER) == "yes"
+    without = ruleset.question("human_use")  # yes, no
+    assert _ask(without, DOWN * 2 + ENTER) == "yes"
 
 
-def test_single_back_and_help_choices(ruleset):
+def test_help_and_back_keys_in_a_single_select(ruleset):
     question = ruleset.question("genetic_purpose")
-    assert _ask(question, DOWN * 3 + ENTER) == wizard.BACK
-    assert _ask(question, DOWN * 4 + ENTER) == wizard.HELP
-    # no Back on the first question: the choice after unsure is Help
-    assert _ask(question, DOWN * 3 + ENTER, can_go_back=False) == wizard.HELP
+    assert _ask(question, "?") == wizard.Move(wizard.HELP, "yes")
+    assert _ask(question, DOWN + "?") == wizard.Move(wizard.HELP, "no")  # the highlighted value comes back
+    assert _ask(question, CTRL_B) == wizard.Move(wizard.BACK, "yes")
+    assert _ask(question, "\x1b") == wizard.Move(wizard.BACK, "yes")  # Escape alone, after ESCAPE_WAIT
+    # no going back from the first question: the keys do nothing, Enter still answers
+    assert _ask(question, CTRL_B + "\x1b" + DOWN + ENTER, can_go_back=False) == "no"
+
+
+def test_letter_shortcuts_move_to_yes_no_unsure(ruleset):
+    question = ruleset.question("genetic_purpose")
+    assert _ask(question, "n" + ENTER) == "no"
+    assert _ask(question, "u" + ENTER) == UNSURE
+    assert _ask(question, "u" + "y" + ENTER) == "yes"
+    assert wizard.shortcuts(question) == {"y": "yes", "n": "no", "u": UNSURE}
+    assert wizard.shortcuts(ruleset.question("human_use")) == {"y": "yes", "n": "no"}
+    assert wizard.shortcuts(ruleset.question("nucleic_acid")) == {}  # none, recombinant, synthetic: no letters
+    assert _ask(ruleset.question("nucleic_acid"), "n" + ENTER) == "none"  # 'n' is not bound here: cursor stays
+    assert wizard.shortcuts(ruleset.question("cell_source")) == {}
+
+
+def test_instruction_line_names_every_key_that_works(ruleset):
+    single = wizard.instruction(ruleset.question("genetic_purpose"), can_go_back=True)
+    assert "Enter" in single and "y/n/u" in single and "?" in single and "Esc" in single and "Ctrl-B" in single
+    assert "Esc" not in wizard.instruction(ruleset.question("human_use"), can_go_back=False)
+    multi = wizard.instruction(ruleset.question("cell_source"), can_go_back=True)
+    assert "Space" in multi and "?" in multi and "Esc" in multi and "y/n" not in multi
 
 
 def test_checkbox_returns_values_in_bank_order(ruleset):
     question = ruleset.question("cell_source")
     # tick allogeneic then autologous: the answer is still in bank order
-    assert _ask(question, DOWN + " " + "\x1b[A" + " " + ENTER) == ["autologous", "allogeneic"]
+    assert _ask(question, DOWN + " " + UP + " " + ENTER) == ["autologous", "allogeneic"]
 
 
 def test_checkbox_prechecks_stored_answer(ruleset):
@@ -65,19 +93,35 @@ def test_checkbox_requires_one_choice_and_reasks(ruleset):
 def test_checkbox_exclusive_option_cannot_be_combined(ruleset):
     question = ruleset.question("manipulations")  # "none" first and exclusive, "cutting" second
     # tick none and cutting: refused; untick none (up, space) and it goes through
-    assert _ask(question, " " + DOWN + " " + ENTER + "\x1b[A" + " " + ENTER) == ["cutting"]
+    assert _ask(question, " " + DOWN + " " + ENTER + UP + " " + ENTER) == ["cutting"]
     validate = wizard.multi_validator(question)
     assert "cannot be combined" in validate(["none", "cutting"])
     assert validate(["cutting", "expansion"]) is True
     assert "at least one" in validate([])
 
 
-def test_checkbox_back_and_help_are_ticked_alone(ruleset):
-    question = ruleset.question("cell_source")  # three options, then back, help
-    assert _ask(question, DOWN * 3 + " " + ENTER) == wizard.BACK
-    assert _ask(question, DOWN * 4 + " " + ENTER) == wizard.HELP
-    # back together with an option is refused; untick the option and it goes through
-    assert _ask(question, " " + DOWN * 3 + " " + ENTER + "\x1b[A" * 3 + " " + ENTER) == wizard.BACK
+def test_checkbox_has_only_the_options_and_keys_for_back_and_help(ruleset):
+    question = ruleset.question("cell_source")  # three options and nothing else: the cursor wraps
+    assert _ask(question, DOWN * 3 + " " + ENTER) == ["autologous"]
+    # help and back carry the ticks and the highlighted option, whatever is ticked
+    assert _ask(question, DOWN + " " + DOWN + " ?") == wizard.Move(wizard.HELP, ["allogeneic", "xenogeneic"], "xenogeneic")
+    assert _ask(question, " " + CTRL_B) == wizard.Move(wizard.BACK, ["autologous"], "autologous")
+    assert _ask(question, "\x1b") == wizard.Move(wizard.BACK, [], "autologous")
+
+
+def test_checkbox_asked_again_with_the_ticks_and_cursor_left_for_help(ruleset):
+    question = ruleset.question("cell_source")
+    # back from help: allogeneic ticked, cursor on xenogeneic; space there ticks it too
+    assert _ask(question, " " + ENTER, default=["allogeneic"], pointer="xenogeneic") == ["allogeneic", "xenogeneic"]
+
+
+def test_long_labels_wrap_under_their_start(ruleset):
+    question = ruleset.question("intended_use")
+    prompt = wizard.multi_prompt(question, input=None, output=DummyOutput())
+    control = wizard._control(prompt)
+    window = next(w for w in prompt.application.layout.find_all_windows() if w.content is control)
+    assert window.wrap_lines()
+    assert window.get_line_prefix(1, 0) == "" and window.get_line_prefix(1, 1) == " " * 5
 
 
 def test_help_text_quotes_verbatim_texts_and_labels_paraphrases(ruleset):
@@ -102,30 +146,33 @@ def test_a_paraphrased_text_is_labelled(ruleset):
 
 
 def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
-    """A whole session, one pipe per prompt: product, answers, one Back, an edit in the review, accept."""
+    """A whole session, one pipe per prompt: product, answers, one Back, help, an edit in the review, accept."""
     typed = iter([
         "Product X" + ENTER,  # product name
         ENTER,  # human_use: yes
         DOWN + ENTER,  # contains_cells: no
-        DOWN * 3 + ENTER,  # nucleic_acid (none, recombinant, synthetic): Back
+        "\x1b",  # nucleic_acid: Escape goes back
         ENTER,  # contains_cells again: the stored "no" is the default; keep it
-        DOWN + ENTER,  # nucleic_acid: recombinant
-        ENTER,  # genetic_purpose: yes
-        ENTER,  # effect_from_sequence: yes
-        DOWN + ENTER,  # infectious_disease_vaccine: no
+        ENTER,  # nucleic_acid: the safe default, recombinant
+        "?",  # genetic_purpose: help, then the same question again
+        "y" + ENTER,  # genetic_purpose: yes
+        ENTER,  # effect_from_sequence: the safe default, unsure
+        ENTER,  # infectious_disease_vaccine: the safe default, no
         DOWN + " " + ENTER,  # intended_use: treat_prevent_diagnose
-        ENTER,  # hospital_exemption: yes
+        "y" + ENTER,  # hospital_exemption: yes
         DOWN * 9 + ENTER,  # review (accept, back, 8 answers): edit the last, hospital_exemption
-        DOWN + ENTER,  # hospital_exemption: no
+        "n" + ENTER,  # hospital_exemption: no
         ENTER,  # review: accept
     ])
     import questionary
 
+    pipes = contextlib.ExitStack()
+
     def fed(factory):
-        def prompt(*args: Any, **kwargs: Any) -> _Answered:
-            with create_pipe_input() as pipe:
-                pipe.send_text(next(typed))
-                return _Answered(factory(*args, input=pipe, output=DummyOutput(), **kwargs).unsafe_ask())
+        def prompt(*args: Any, **kwargs: Any) -> questionary.Question:
+            pipe = pipes.enter_context(create_pipe_input())  # open until the prompt has run
+            pipe.send_text(next(typed))
+            return factory(*args, input=pipe, output=DummyOutput(), **kwargs)
 
         return prompt
 
@@ -134,28 +181,46 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     saved: list = []
     console = Console(file=io.StringIO(), width=120)
     w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append((product, answers)))
-    product, answers = w.run()
+    with pipes:
+        product, answers = w.run()
     assert product == "Product X"
     assert answers == {
         "human_use": "yes", "contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes",
-        "effect_from_sequence": "yes", "infectious_disease_vaccine": "no", "intended_use": ["treat_prevent_diagnose"],
+        "effect_from_sequence": "unsure", "infectious_disease_vaccine": "no", "intended_use": ["treat_prevent_diagnose"],
         "hospital_exemption": "no",
     }
     assert next(typed, None) is None  # every scripted keystroke was used
     assert saved[-1] == (product, answers)  # saved after every answer
     assert len(saved) >= 10
     shown = console.file.getvalue()
-    assert "Origin · question 1 of ~" in shown and "Your answers" in shown
-
-
-class _Answered:
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def unsafe_ask(self) -> Any:
-        return self.value
+    assert "Origin · question 1 of ~" in shown
+    assert shown.count(ruleset.question("genetic_purpose").help[:40]) == 1  # the help, once
 
 
 def test_progress_line_shows_section_and_estimate(ruleset):
     where = walk.progress(ruleset, walk.answer(ruleset, walk.start(ruleset), "human_use", "yes"))
     assert where.section == "Origin" and where.index == 2 and where.total >= where.index
+
+
+def test_review_lists_every_answer_whole_and_escape_goes_back(ruleset):
+    state = walk.resume(ruleset, {"human_use": "yes", "contains_cells": "no"})
+    state = walk.answer(ruleset, state, "nucleic_acid", "recombinant")
+    entry = wizard.review_entry(ruleset, state, "nucleic_acid", "recombinant")
+    assert entry == f"Origin · {ruleset.question('nucleic_acid').prompt} → {ruleset.question('nucleic_acid').option('recombinant').label}"
+    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith(wizard.FROM_EARLIER)  # not asked here
+    with create_pipe_input() as pipe:
+        pipe.send_text(DOWN * 3 + ENTER)  # from accept: back, (the separator is skipped) human_use, contains_cells
+        assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == "contains_cells"
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b")
+        assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == wizard.Move(wizard.BACK, wizard.ACCEPT)
+
+
+def test_fold_breaks_between_words_under_the_first_column():
+    text = "Restore, correct or modify physiological functions (pharmacological, immunological or metabolic action)"
+    folded = wizard.fold(text, 40, 5)
+    lines = folded.split("\n")
+    assert len(lines) > 2  # each line within 40 columns, one spare, the first drawn from column 5
+    assert len(lines[0]) + 5 <= 39 and all(len(line) <= 39 for line in lines[1:])
+    assert all(line.startswith(" " * 5) and not line.startswith(" " * 6) for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == text

@@ -15,13 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pyte
 import pytest
 
+from atmp_cli import walk
 from atmp_cli.answers import check_document
 from atmp_cli.examples import load_example
+from atmp_cli.wizard import answer_label
 
 DOWN = "\x1b[B"
 ENTER = "\r"
+CTRL_B = "\x02"
+ESCAPE = "\x1b"
 PROGRESS = r"question \d+ of ~\d+"
 REVIEW = "Review your answers"
 
@@ -63,10 +68,11 @@ class Driver:
         return question.id
 
     def single_keys(self, qid: str, value: str) -> str:
+        """Down from where the cursor starts (the answer given before, else the safe default), then Enter."""
         question = self.ruleset.question(qid)
-        values = list(question.allowed) + ["<back>"]
-        start = values.index(self.given[qid]) if qid in self.given else 0
-        return DOWN * (values.index(value) - start) + ENTER
+        values = list(question.allowed)
+        start = values.index(self.given.get(qid) or question.safe_default or values[0])
+        return DOWN * ((values.index(value) - start) % len(values)) + ENTER
 
     def multi_keys(self, qid: str, wanted: list[str]) -> str:
         question = self.ruleset.question(qid)
@@ -82,11 +88,7 @@ class Driver:
         self.given[qid] = value
 
     def back(self, qid: str) -> None:
-        question = self.ruleset.question(qid)
-        if question.kind == "multi":
-            self.child.send(DOWN * len(question.values) + " " + ENTER)
-        else:
-            self.child.send(self.single_keys(qid, "<back>"))
+        self.child.send(CTRL_B)
 
     def run(self, answers: dict[str, Any], *, back_at: str | None = None, stop_at: str | None = None) -> str | None:
         """Answer until the review (returns None) or until `stop_at` is on screen (returns it)."""
@@ -133,24 +135,36 @@ def test_wizard_classifies_car_t_by_keystrokes_with_one_back(atmp_bin, env, tmp_
     assert "[bold]pty[/bold]" in report  # the product name is printed as text, not as markup
     saved = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
     assert saved == {"product": "CAR-T [bold]pty[/bold]", "answers": car_t(ruleset)}
-    assert not (tmp_path / "config" / "atmp" / "session-eu.json").exists()  # finished: session removed
+    assert sessions_in(tmp_path) == []  # finished: its session removed
 
 
-def test_ctrl_c_saves_and_resume_finishes_with_same_result(atmp_bin, env, tmp_path, ruleset):
-    child = spawn(atmp_bin, ["classify", "--product", "CAR-T resumed"], env, tmp_path)
-    driver = Driver(ruleset, child)
-    assert driver.run(car_t(ruleset), stop_at="manipulations") == "manipulations"
+def sessions_in(tmp_path: Path) -> list[Path]:
+    """The saved sessions in the test's application directory, oldest name first."""
+    return sorted((tmp_path / "config" / "atmp" / "sessions").glob("*.json"))
+
+
+def interrupt(child: pexpect.spawn) -> None:
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in child.before
-    session = tmp_path / "config" / "atmp" / "session-eu.json"
-    saved = json.loads(session.read_text(encoding="utf-8"))
+
+
+def test_ctrl_c_saves_and_resume_finishes_with_same_result_and_the_first_runs_save(atmp_bin, env, tmp_path, ruleset):
+    child = spawn(atmp_bin, ["classify", "--product", "CAR-T resumed", "--save", "resumed.json"], env, tmp_path)
+    driver = Driver(ruleset, child)
+    assert driver.run(car_t(ruleset), stop_at="manipulations") == "manipulations"
+    interrupt(child)
+    (path,) = sessions_in(tmp_path)
+    assert path.stem.startswith("car-t-resumed-") and path.stem in child.before
+    saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["product"] == "CAR-T resumed"
     assert list(saved["answers"]) == driver.asked[:-1]  # everything answered before Ctrl-C, nothing more
 
-    child = spawn(atmp_bin, ["classify", "--resume", "--save", "resumed.json"], env, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    child = spawn(atmp_bin, ["classify", "--resume"], env, elsewhere)  # no --save: the first run's is kept
     resumed = Driver(ruleset, child)
     assert resumed.run(car_t(ruleset)) is None
     assert resumed.asked[0] == "manipulations"  # continues where it stopped
@@ -159,7 +173,37 @@ def test_ctrl_c_saves_and_resume_finishes_with_same_result(atmp_bin, env, tmp_pa
     assert "Gene therapy medicinal product" in report
     document = json.loads((tmp_path / "resumed.json").read_text(encoding="utf-8"))
     assert document == {"product": "CAR-T resumed", "answers": car_t(ruleset)}
-    assert not session.exists()
+    assert sessions_in(tmp_path) == []
+
+
+def test_a_second_wizard_leaves_the_first_resumable_and_resume_offers_a_list(atmp_bin, env, tmp_path, ruleset):
+    answers = car_t(ruleset)
+    first = spawn(atmp_bin, ["classify", "--product", "First"], env, tmp_path)
+    assert Driver(ruleset, first).run(answers, stop_at="viable_cells") == "viable_cells"
+    interrupt(first)
+    (first_path,) = sessions_in(tmp_path)
+    first_saved = first_path.read_bytes()
+
+    second = spawn(atmp_bin, ["classify", "--product", "Second"], env, tmp_path)
+    second.expect("1 interrupted session kept")
+    assert Driver(ruleset, second).run(answers, stop_at="nucleic_acid") == "nucleic_acid"
+    interrupt(second)
+    paths = sessions_in(tmp_path)
+    assert len(paths) == 2 and first_path in paths
+    assert first_path.read_bytes() == first_saved  # untouched by the second walk
+
+    # two sessions at a terminal: a list, the latest (Second) first; pick First
+    child = spawn(atmp_bin, ["classify", "--resume"], env, tmp_path)
+    child.expect("Continue which interrupted session")
+    child.expect("First")
+    child.send(DOWN + ENTER)
+    resumed = Driver(ruleset, child)
+    assert resumed.run(answers) is None
+    assert resumed.asked[0] == "viable_cells"  # where First stopped
+    resumed.accept_and_decline_exports(ask_answers=True)
+    assert child.exitstatus == 0
+    (left,) = sessions_in(tmp_path)
+    assert left.stem.startswith("second-")  # First is done; Second is still kept
 
 
 def test_incomplete_answers_file_asks_only_what_is_missing(atmp_bin, env, tmp_path, ruleset):
@@ -201,16 +245,159 @@ def test_resume_without_saved_session_is_a_usage_error(atmp_bin, env, tmp_path):
 
 
 def test_ctrl_c_before_any_answer_keeps_an_earlier_session(atmp_bin, env, tmp_path):
-    session = tmp_path / "config" / "atmp" / "session-eu.json"
-    session.parent.mkdir(parents=True)
+    """Including one saved by the previous version (`session-eu.json`), which is adopted among the others."""
+    legacy = tmp_path / "config" / "atmp" / "session-eu.json"
+    legacy.parent.mkdir(parents=True)
     earlier = {"product": "earlier", "answers": {"human_use": "yes"}}
-    session.write_text(json.dumps(earlier), encoding="utf-8")
+    legacy.write_text(json.dumps(earlier), encoding="utf-8")
     child = spawn(atmp_bin, ["classify"], env, tmp_path)
-    child.expect("replacing the interrupted session")
+    child.expect("1 interrupted session kept")
     child.expect("Product name")
+    interrupt(child)
+    assert "nothing saved" in child.before
+    (kept,) = sessions_in(tmp_path)
+    assert kept.stem.startswith("earlier-")
+    document = json.loads(kept.read_text(encoding="utf-8"))
+    assert {k: document[k] for k in ("product", "answers")} == earlier
+
+
+# ---------------------------------------------------------------------------------------------- keys
+
+
+def answers_file(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))["answers"]
+
+
+def test_enter_on_every_question_records_no_risky_answer(atmp_bin, env, tmp_path, ruleset):
+    """From a fresh start, Enter everywhere: the cursor starts on the safe default of every single question;
+    a multi-select has nothing ticked and refuses a bare Enter, so there the option under the cursor is ticked."""
+    child = spawn(atmp_bin, ["classify", "--product", "Defaults", "--save", "answers.json"], env, tmp_path)
+    driver = Driver(ruleset, child)
+    while (qid := driver.next_prompt()) is not None:
+        child.send(ENTER)
+        if ruleset.question(qid).kind == "multi":
+            # refused: the question stays (its message is drawn in a toolbar, which needs CPR, off here)
+            assert child.expect([PROGRESS, REVIEW, pexpect.TIMEOUT], timeout=1) == 2
+            child.send(" " + ENTER)
+    driver.accept_and_decline_exports(ask_answers=False)
+    assert child.exitstatus == 3  # undetermined: the unsure defaults leave the outcome open
+    saved = answers_file(tmp_path / "answers.json")
+    assert saved["infectious_disease_vaccine"] == "no"
+    assert saved["device_integral"] == "no"
+    assert saved["hospital_exemption"] == "no"
+    for qid, value in saved.items():
+        question = ruleset.question(qid)
+        expected = question.safe_default or question.values[0]
+        assert value == ([expected] if question.kind == "multi" else expected), qid
+
+
+def test_help_key_returns_to_the_question_with_ticks_and_cursor_kept(atmp_bin, env, tmp_path, ruleset):
+    child = spawn(atmp_bin, ["classify", "--product", "Help", "--save", "answers.json"], env, tmp_path)
+    driver = Driver(ruleset, child)
+    answers = {**car_t(ruleset), "cell_source": ["autologous", "allogeneic"]}
+    assert driver.run(answers, stop_at="cell_source") == "cell_source"
+    question = ruleset.question("cell_source")
+    child.send(" " + DOWN)  # tick autologous, move to allogeneic
+    child.send("?")
+    child.expect(re.escape(ruleset.texts[question.definitions[0]].citation))  # the help and the law behind it
+    child.expect(re.escape(question.prompt))  # the same question again
+    child.send(" " + ENTER)  # the cursor is still on allogeneic and autologous still ticked
+    driver.given["cell_source"] = answers["cell_source"]
+    assert driver.run(answers) is None
+    assert driver.asked.count("cell_source") == 1  # help is not an answer: the walk did not move on
+    driver.accept_and_decline_exports(ask_answers=False)
+    assert child.exitstatus == 0
+    assert answers_file(tmp_path / "answers.json") == answers
+
+
+def test_escape_and_ctrl_b_go_back_in_a_real_terminal(atmp_bin, env, tmp_path, ruleset):
+    """Escape alone (told apart from the arrow keys' sequences, which the driver sends throughout) and Ctrl-B."""
+    child = spawn(atmp_bin, ["classify", "--product", "Back", "--save", "answers.json"], env, tmp_path)
+    driver = Driver(ruleset, child)
+    answers = car_t(ruleset)
+    assert driver.run(answers, stop_at="viable_cells") == "viable_cells"
+    child.send(ESCAPE)
+    assert driver.next_prompt() == "cell_source"  # back, its answer ticked
+    driver.answer("cell_source", answers["cell_source"])
+    assert driver.next_prompt() == "viable_cells"
+    child.send(CTRL_B)
+    assert driver.next_prompt() == "cell_source"
+    driver.answer("cell_source", answers["cell_source"])
+    assert driver.run(answers) is None
+    driver.accept_and_decline_exports(ask_answers=False)
+    assert child.exitstatus == 0
+    assert answers_file(tmp_path / "answers.json") == answers
+
+
+# ---------------------------------------------------------------------------------------------- the screen
+
+
+class Screen:
+    """What a terminal of the child's size shows (pyte emulates it): for layout, not for finding prompts."""
+
+    def __init__(self, child: pexpect.spawn, rows: int, cols: int) -> None:
+        self.child = child
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.Stream(self.screen)
+
+    def lines(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+    def text(self) -> str:
+        """The screen as one line: folded text joins up again, since it is only ever broken at spaces."""
+        return " ".join(line.strip() for line in self.lines() if line.strip())
+
+    def wait_for(self, wanted: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while wanted not in self.text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{wanted!r} not on screen:\n" + "\n".join(self.lines()))
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.2))
+            except pexpect.TIMEOUT:
+                pass
+        return self.text()
+
+    def settle(self, quiet: float = 0.3) -> str:
+        """Read until the child has drawn everything (no output for `quiet` seconds)."""
+        while True:
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=quiet))
+            except pexpect.TIMEOUT:
+                return self.text()
+
+
+def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_answer_whole(atmp_bin, env, tmp_path, ruleset):
+    rows, cols = 24, 80
+    child = pexpect.spawn(str(atmp_bin), ["classify", "--product", "Narrow"], env={**env, "COLUMNS": str(cols)},
+                          cwd=str(tmp_path), encoding="utf-8", dimensions=(rows, cols), timeout=30)
+    screen = Screen(child, rows, cols)
+    state = walk.start(ruleset)
+    long_label = ruleset.question("intended_use").option("modify_physiological_functions").label
+    assert len(long_label) > cols
+    index = 0
+    while (question := walk.next_question(ruleset, state)) is not None:  # Enter everywhere, as a user might
+        index += 1
+        shown = screen.wait_for(f"question {index} of")
+        screen.wait_for(question.prompt.split()[-1])  # the prompt is drawn, folded
+        if question.id == "intended_use":
+            shown = screen.settle()
+            assert all(o.label in shown for o in question.options)  # wrapped, not cut at the edge
+        default = walk.default_for(ruleset, state, question.id)
+        value = [question.values[0]] if question.kind == "multi" else default or question.values[0]
+        child.send(" " + ENTER if question.kind == "multi" else ENTER)
+        state = walk.answer(ruleset, state, question.id, value)
+    screen.wait_for("Review your answers")
+    entries = [f"{ruleset.section_title(ruleset.question(qid).section)} · {ruleset.question(qid).prompt} → "
+               f"{answer_label(ruleset.question(qid), value)}" for qid, value in state.answers]
+    seen = screen.settle()
+    assert "Accept and classify" in seen and entries[-1] not in seen  # more than a screen: it scrolls
+    for _ in range(len(entries) + 2):
+        child.send(DOWN)
+        shown = screen.settle()
+        assert "Review your answers" in screen.lines()[0]  # the list scrolls under its title
+        seen += " " + shown
+    for entry in entries:
+        assert entry in seen  # each answer whole, on one screen or another
     child.send("\x03")
     child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
-    assert "nothing saved" in child.before
-    assert json.loads(session.read_text(encoding="utf-8")) == earlier

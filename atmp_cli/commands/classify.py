@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
 
 from atmp_cli import bank
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.result import Result
+
+if TYPE_CHECKING:
+    from atmp_cli.session import Session
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,13 @@ class ClassifyOptions:
     country: str | None
     ruleset: str
     resume: bool = False
+    session: str | None = None  # --session NAME: resume that one
     save: str | None = None
     product: str | None = None
+
+    @property
+    def resuming(self) -> bool:
+        return self.resume or self.session is not None
 
 
 def country_code(ruleset: bank.Ruleset, country: str | None) -> str | None:
@@ -64,12 +73,12 @@ def interactive() -> bool:
 def run(options: ClassifyOptions) -> int:
     if options.answers and options.example:
         fail("give either --answers or --example, not both", ExitCode.USAGE)
-    if options.resume and (options.answers or options.example):
-        fail("--resume continues the saved wizard session; it cannot be combined with --answers or --example", ExitCode.USAGE)
+    if options.resuming and (options.answers or options.example):
+        fail("--resume and --session continue a saved wizard session; they cannot be combined with --answers or --example", ExitCode.USAGE)
     wizard_only = not (options.answers or options.example)
-    if wizard_only and not interactive():
+    if wizard_only and not options.resuming and not interactive():
         # Before loading anything else, and long before questionary: exit at once, never wait for input.
-        fail(NO_TERMINAL + (" (--resume needs a terminal too)" if options.resume else ""), ExitCode.USAGE)
+        fail(NO_TERMINAL, ExitCode.USAGE)
 
     from atmp_cli.engine import applicable_answers, classify
     from atmp_cli.examples import ExampleError, load_example
@@ -77,10 +86,12 @@ def run(options: ClassifyOptions) -> int:
 
     ruleset = load_ruleset(options.ruleset)
     country = country_code(ruleset, options.country)
-    if options.resume:
-        from atmp_cli.session import load_session, session_path
+    resumed = None
+    if options.resuming:
+        from atmp_cli.session import session_path
 
-        name, document = str(session_path(ruleset.id)), load_session(ruleset.id)
+        resumed = pick_session(ruleset.id, options.session)
+        name, document = str(session_path(resumed.name)), resumed.answers_document()
     elif options.example:
         try:
             name, document = f"example {options.example}", load_example(ruleset, options.example)
@@ -92,25 +103,70 @@ def run(options: ClassifyOptions) -> int:
         name, document = "wizard", {}
     if isinstance(document, dict) and options.product is not None:
         document = {**document, "product": options.product}
-    if options.answers and interactive():
+    at_terminal = interactive()
+    if wizard_only or (options.answers and at_terminal):
+        # The wizard: a new walk or a resumed one at a terminal, or an answers file that leaves questions open.
         partial = checked_document(ruleset, name, document, require_complete=False)
-        if applicable_answers(ruleset, partial.answers).missing:
+        incomplete = bool(applicable_answers(ruleset, partial.answers).missing)
+        if at_terminal and (wizard_only or incomplete):
             _warn(name, partial.warnings)
-            return run_wizard(ruleset, options, country, partial.product, partial.answers)
-    if wizard_only:
-        partial = checked_document(ruleset, name, document, require_complete=False)
-        _warn(name, partial.warnings)
-        return run_wizard(ruleset, options, country, partial.product, partial.answers)
+            return run_wizard(ruleset, options, country, partial.product, partial.answers, resumed)
+        if incomplete:  # a session resumed without a terminal; a complete one is classified like a file
+            fail(f"session {resumed.name} is not complete and the wizard needs a terminal to finish it; "
+                 "run 'atmp classify --resume' at a terminal", ExitCode.USAGE)
     checked = checked_document(ruleset, name, document)
     _warn(name, checked.warnings)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
     _warn(name, result.warnings[len(checked.warnings):])
     write_report(result, options.fmt, options.output)
-    if options.save:
+    save = options.save or (resumed.saved_to if resumed else None)
+    if save:
         from atmp_cli.session import write_answers
 
-        write_answers(options.save, checked.product, checked.answers)
+        write_answers(save, checked.product, checked.answers)
+    if resumed:
+        from atmp_cli.session import delete_session
+
+        delete_session(resumed.name)
     return exit_code_for(result)
+
+
+def pick_session(ruleset_id: str, name: str | None) -> Session:
+    """The session to resume: NAME; else the latest, or at a terminal with several, the one the user picks."""
+    from atmp_cli import session
+    from atmp_cli.bank import did_you_mean
+
+    sessions, problems = session.list_sessions(ruleset_id)
+    for problem in problems:
+        print(f"atmp: warning: {problem}", file=sys.stderr)
+    if name is not None:
+        found = session.find(sessions, name)
+        if found is None:
+            other = session.find(session.list_sessions()[0], name)
+            hint = f" (it is for ruleset {other.ruleset!r}: add --ruleset {other.ruleset})" if other else did_you_mean(name, [s.name for s in sessions])
+            fail(f"--session: no saved wizard session named {name!r}{hint}; 'atmp sessions' lists them", ExitCode.USAGE)
+        return found
+    if not sessions:
+        fail(f"--resume: no saved wizard session to continue (none in {session.sessions_dir()}); start one with 'atmp classify'", ExitCode.USAGE)
+    if len(sessions) == 1 or not interactive():
+        return sessions[0]
+    from atmp_cli.wizard import pick_session_prompt
+
+    try:
+        chosen = pick_session_prompt([(s.name, describe_session(s)) for s in sessions]).unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        fail("interrupted; no session resumed", ExitCode.INTERRUPTED)
+    return session.find(sessions, chosen)
+
+
+def describe_session(saved: Session) -> str:
+    """A session in a few words, for the list to pick from: product, when it was last saved, answers so far."""
+    from atmp_cli.answers import clean_text
+    from atmp_cli.session import local_time
+
+    count = len(saved.answers)
+    product = clean_text(saved.product or "") or "(no product name)"
+    return f"{product} · saved {local_time(saved.saved)} · {count} answer{'s' if count != 1 else ''}"
 
 
 def _warn(name: str, warnings: Sequence[str]) -> None:
@@ -118,11 +174,13 @@ def _warn(name: str, warnings: Sequence[str]) -> None:
         print(f"atmp: warning: {name}: {warning}", file=sys.stderr)
 
 
-def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | None, product: str | None, answers: dict[str, Any]) -> int:
+def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | None, product: str | None,
+               answers: dict[str, Any], resumed: Session | None = None) -> int:
     """Walk the user through the missing answers, then classify and report; 130 on Ctrl-C, answers saved.
 
-    The session is saved after every answer and deleted once the user is through; a KeyboardInterrupt
-    (Ctrl-C) or EOFError (terminal gone) anywhere in here is caught once, here.
+    The walk is saved after every answer as its own session (a new one, or the one resumed) and that
+    session is deleted once the user is through; a KeyboardInterrupt (Ctrl-C) or EOFError (terminal gone)
+    anywhere in here is caught once, here.
     """
     from rich.console import Console
     from rich.text import Text
@@ -133,11 +191,17 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
     from atmp_cli.wizard import Wizard, offer_exports
 
     console = Console(highlight=False, stderr=False)
-    save = lambda product_name, values: session.save_session(ruleset.id, product_name, values)  # noqa: E731
-    wizard = Wizard.begin(ruleset, console, save, product=product, answers=answers)
-    if not options.resume and session.session_path(ruleset.id).is_file():
-        print(f"atmp: note: replacing the interrupted session in {session.session_path(ruleset.id)} "
-              "(to continue it instead, press Ctrl-C now and run 'atmp classify --resume')", file=sys.stderr)
+    save = options.save or (resumed.saved_to if resumed else None)
+    recorder = session.Recorder(ruleset.id, saved_to=str(Path(save).resolve()) if save else None, resumed=resumed)
+    if resumed is None:
+        kept = session.list_sessions(ruleset.id)[0]
+        if kept:
+            print(f"atmp: note: {len(kept)} interrupted session{'s' if len(kept) != 1 else ''} kept "
+                  "('atmp sessions' lists them; 'atmp classify --resume' continues one); this walk is saved as a new one",
+                  file=sys.stderr)
+    else:
+        console.print(Text(f"Continuing session {resumed.name}", style="dim"))
+    wizard = Wizard.begin(ruleset, console, recorder, product=product, answers=answers, ask_product=resumed is None)
     try:
         product, final = wizard.run()  # saves after every answer
         checked = check_document(ruleset, session.answers_document(product, final))
@@ -146,22 +210,23 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
         result = classify(ruleset, checked.answers, product=checked.product, country=country)
         console.print()
         write_report(result, options.fmt, options.output)
-        if options.save:
-            session.write_answers(options.save, checked.product, checked.answers)
-            console.print(Text(f"Answers saved to {options.save}", style="dim"))
+        if save:
+            session.write_answers(save, checked.product, checked.answers)
+            console.print(Text(f"Answers saved to {save}", style="dim"))
         offer_exports(
             lambda path: session.write_answers(path, checked.product, checked.answers),
             lambda path: write_report(result, None, path),
-            ask_answers=not options.save,
+            ask_answers=not save,
         )
     except (KeyboardInterrupt, EOFError):
-        if not wizard.saved:  # nothing entered yet: leave any earlier session as it was
+        if recorder.name is None:  # nothing entered yet: no session made
             print("\natmp: interrupted before any answer; nothing saved", file=sys.stderr)
             return int(ExitCode.INTERRUPTED)
-        path = session.save_session(ruleset.id, wizard.product, wizard.state.as_dict())
-        print(f"\natmp: interrupted; answers so far saved to {path}; continue with 'atmp classify --resume'", file=sys.stderr)
+        path = recorder(wizard.product, wizard.state.as_dict())
+        print(f"\natmp: interrupted; answers so far saved as session {recorder.name} ({path}); continue with "
+              f"'atmp classify --resume' (the latest) or 'atmp classify --session {recorder.name}'", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
-    session.clear_session(ruleset.id)
+    recorder.finish()
     return exit_code_for(result)
 
 

@@ -140,6 +140,7 @@ def show_tree(ruleset_id: str, fmt: str) -> None:
 
 
 def explain_dict(ruleset: Ruleset, question: Question) -> dict:
+    from atmp_cli.precedents import entry_dict, load as load_precedents
     from atmp_cli.result import citation_dict
 
     return {
@@ -153,6 +154,7 @@ def explain_dict(ruleset: Ruleset, question: Question) -> dict:
         "options": [{"value": o.value, "label": o.label, "finding": o.finding, "citations": list(o.citations)} for o in question.options],
         "unsure": question.unsure,
         "definitions": [citation_dict(ruleset.texts[cid]) for cid in question.definitions],
+        "precedents": [entry_dict(e, whole=False) for e in load_precedents(ruleset).illustrating(question.id)],
     }
 
 
@@ -190,6 +192,11 @@ def _print_explain(ruleset: Ruleset, question: Question) -> None:
         definitions.append(body)
     if definitions:
         parts.append(block("Definitions", *definitions))
+    from atmp_cli.precedents import load as load_precedents, summary_line
+
+    shown = [Text(summary_line(entry)) for entry in load_precedents(ruleset).illustrating(question.id)]
+    if shown:
+        parts.append(block("How the authorities answered it for published products", *shown))
     console = Console(highlight=False)
     for index, part in enumerate(parts):
         if index > 1:

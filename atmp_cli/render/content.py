@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from atmp_cli import precedents
 from atmp_cli.answers import CONTROL_SEQUENCES
 from atmp_cli.bank import UNSURE, Ruleset
 from atmp_cli.render.json_out import audit
@@ -18,6 +19,7 @@ from atmp_cli.result import Result
 
 
 HOLDS_WORDS = {True: "met", False: "not met", None: "depends on unsure answers"}
+NOT_APPLICABLE = "not applicable"
 AUDIT_LABELS = {
     "tool_version": "Tool version",
     "ruleset": "Ruleset",
@@ -72,6 +74,7 @@ class TestLine:
     rule: str
     finding: str
     citations: tuple[str, ...]
+    applicable: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,10 @@ class Report:
     texts: tuple[CitedText, ...]
     disclaimer: str
     audit: tuple[tuple[str, str], ...]  # (label, value) in display order
+    flags: tuple[str, ...] = ()  # shown under the headline: borderline, precedents classified differently
+    decisive: tuple[ListItem, ...] = ()
+    precedents: tuple[ListItem, ...] = ()
+    sides: tuple[ListItem, ...] = ()  # a borderline result: the nearest precedent on each side of its decisive answer
 
     @property
     def lists(self) -> tuple[ListSection, ...]:
@@ -166,6 +173,9 @@ class Report:
                 "Branches: one per resolution of the unsure answers",
                 tuple(ListItem(f"If {b.condition}: ", b.label, f". {b.reason}") for b in self.branches),
             ),
+            ListSection("Decisive answers: each single change that would change the outcome", self.decisive),
+            ListSection("Nearest published precedents", self.precedents),
+            ListSection("Precedents on each side of the decisive answer", self.sides),
             ListSection("Likely belongs under", tuple(ListItem("", "", b) for b in self.belongs)),
             ListSection("Notes", tuple(ListItem("", f"{n.country}:" if n.country else "", (" " if n.country else "") + n.text, n.citations) for n in self.notes)),
             ListSection("Warnings", tuple(ListItem("", "", w) for w in self.warnings)),
@@ -205,7 +215,8 @@ def _checks(result: Result) -> tuple[DefinitionCheck, ...]:
             check.holds,
             HOLDS_WORDS[check.holds],
             check.citations,
-            tuple(TestLine(t.holds, HOLDS_WORDS[t.holds], t.rule, plain(t.finding), t.citations) for t in check.tests),
+            tuple(TestLine(t.holds, HOLDS_WORDS[t.holds] if t.applicable else NOT_APPLICABLE, t.rule, plain(t.finding), t.citations,
+                           t.applicable) for t in check.tests),
         )
         for check in result.checks
     )
@@ -240,6 +251,80 @@ def _country(ruleset: Ruleset, code: str | None) -> str | None:
     return plain(f"{name} ({code})" if name else code)
 
 
+def outcome_label(ruleset: Ruleset, code: str, combined: bool) -> str:
+    label = ruleset.labels.get(code, code)
+    return f"{ruleset.labels['combined_prefix']}: {label}" if combined else label
+
+
+def change_text(ruleset: Ruleset, answers: dict[str, Any], question_id: str, alternative: Any) -> str:
+    """A decisive change in words: 'if intended_use also includes “…”', 'if same_essential_function is “…”'."""
+    question = ruleset.question(question_id)
+    label = lambda value: "unsure" if value == UNSURE else question.option(value).label
+    if question.kind == "single":
+        return f"if {question_id} is “{label(alternative)}”"
+    old, new = set(answers.get(question_id) or ()), set(alternative)
+    added, removed = new - old, old - new
+    if added and (removed or question.exclusive_values & added):
+        return f"if {question_id} is only “{', '.join(label(v) for v in alternative)}”"
+    if added:
+        return f"if {question_id} also includes “{label(next(iter(added)))}”"
+    return f"if {question_id} does not include “{label(next(iter(removed)))}”"
+
+
+def _decisive(result: Result) -> tuple[ListItem, ...]:
+    """Judgement calls first: they are what makes a result borderline."""
+    r = result.ruleset
+    entries = sorted(result.decisive, key=lambda d: not d.judgement)
+    items = []
+    for d in entries:
+        change = plain(change_text(r, result.answers, d.question, d.answer))
+        kind = " (a matter of judgement)" if d.judgement else " (a matter of fact)"
+        items.append(ListItem(change[0].upper() + change[1:] + ": ", plain(outcome_label(r, d.code, d.combined)), kind))
+    return tuple(items)
+
+
+def _precedent_item(result: Result, precedent_id: str, similarity: float) -> ListItem:
+    entry = precedents.load(result.ruleset).by_id[precedent_id]
+    when = f", {entry.date}" if entry.date else ""
+    note = f" The rules disagree with this outcome: {entry.disagreement}" if entry.disagreement else ""
+    return ListItem(
+        "", plain(entry.product),
+        plain(f": {outcome_label(result.ruleset, entry.code, entry.combined)} ({entry.authority}, {entry.procedure}{when}; "
+              f"similarity {similarity:.2f}; {entry.reliability} source: {entry.source}).{note}"),
+    )
+
+
+def _flags(result: Result) -> tuple[str, ...]:
+    """What must stand next to the headline: a borderline call, and precedents that were classified otherwise."""
+    c, r = result.classification, result.ruleset
+    flags = []
+    if c.borderline:
+        calls = [d for d in result.decisive if d.judgement]
+        turns = "; ".join(f"{change_text(r, result.answers, d.question, d.answer)}, {outcome_label(r, d.code, d.combined)}" for d in calls)
+        flags.append(f"Borderline: one answer on a matter of judgement decides it ({turns}). "
+                     "A scientific recommendation from the CAT (Article 17) would settle it.")
+    differ = [p for p in result.precedents if (p.code, p.combined) != (c.code, c.combined)]
+    if differ and c.code != "undetermined":
+        corpus = precedents.load(r)
+        names = "; ".join(f"{corpus.by_id[p.id].product} ({outcome_label(r, p.code, p.combined)})" for p in differ)
+        flags.append(f"{len(differ)} of the {len(result.precedents)} nearest published precedents were classified differently: {names}.")
+    return tuple(plain(f) for f in flags)
+
+
+def _sides(result: Result) -> tuple[ListItem, ...]:
+    """For a borderline result: the nearest precedent classified as this result, and as its alternative."""
+    if not result.classification.borderline:
+        return ()
+    decisive = next(d for d in result.decisive if d.judgement)
+    corpus = precedents.load(result.ruleset)
+    items = []
+    for code, combined in ((result.classification.code, result.classification.combined), (decisive.code, decisive.combined)):
+        match = corpus.nearest_with(result.ruleset, result.answers, code, combined)
+        if match:
+            items.append(_precedent_item(result, match.id, match.similarity))
+    return tuple(items)
+
+
 def build(result: Result, produced_at: str | None = None) -> Report:
     """The report's content in reading order; `produced_at` only for exported files."""
     c = result.classification
@@ -261,4 +346,8 @@ def build(result: Result, produced_at: str | None = None) -> Report:
         texts=_cited(result),
         disclaimer=plain(ruleset.disclaimer),
         audit=tuple((AUDIT_LABELS.get(key, key), plain(value)) for key, value in block.items()),
+        flags=_flags(result),
+        decisive=_decisive(result),
+        precedents=tuple(_precedent_item(result, p.id, p.similarity) for p in result.precedents),
+        sides=_sides(result),
     )

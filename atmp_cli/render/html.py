@@ -25,6 +25,7 @@ h3 { font-size: 1rem; margin: 1.2rem 0 0.3rem; }
 .headline.not-ATMP { border-color: #b8860b; }
 .headline.undetermined { border-color: #b22222; }
 .reason { font-size: 1.05rem; margin: 0.3rem 0; }
+.flag { font-weight: bold; color: #8a5a00; margin: 0.3rem 0; }
 code, .cites, .meta, table { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85em; }
 .cites, .meta { color: #555; }
 .met { color: #2f7d32; } .not-met { color: #8a6d00; } .unsure { color: #b22222; }
@@ -112,6 +113,7 @@ def layout(report: Report) -> str:
         f'<div class="kicker">{escape(report.title)}</div>',
         f"<h1>{escape(report.label)}</h1>",
         f'<p class="reason">{escape(report.reason)}</p>',
+        *(f'<p class="flag">{escape(flag)}</p>' for flag in report.flags),
     ]
     if report.product:
         body.append(f"<p><strong>Product:</strong> {escape(report.product)}</p>")

@@ -85,6 +85,7 @@ def _audit(report: Report) -> list[str]:
 
 def layout(report: Report) -> str:
     lines = [f"# {_one_line(report.label)}", "", _one_line(report.reason), ""]
+    lines += [item for flag in report.flags for item in (f"**{md(flag)}**", "")]
     if report.product:
         lines += [f"**Product:** {_one_line(report.product)}", ""]
     lines += _decision_path(report) + _checks(report)

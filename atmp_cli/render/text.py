@@ -49,6 +49,8 @@ def headline(report: Report) -> RenderableType:
     body = Text()
     body.append(report.label, style=_STYLE.get(report.code, "bold"))
     body.append("\n" + report.reason)
+    for flag in report.flags:
+        body.append("\n" + flag, style="bold yellow")
     if report.product:
         body.append("\n\nProduct: ", style="bold")
         body.append(report.product)
@@ -76,7 +78,8 @@ def checks_tree(report: Report) -> Tree:
     for check in report.checks:
         node = tree.add(Text.assemble((check.label, "bold"), ": ", (check.word, _HOLDS[check.holds]), _cites(check.citations)))
         for test in check.tests:
-            node.add(Text.assemble((f"{test.word}: ", _HOLDS[test.holds]), test.finding, _cites(test.citations)))
+            style = _HOLDS[test.holds] if test.applicable else "dim"
+            node.add(Text.assemble((f"{test.word}: ", style), test.finding, _cites(test.citations)))
     return tree
 
 
