@@ -312,6 +312,20 @@ def load(ruleset_id: str = "eu") -> Ruleset:
 # ---------------------------------------------------------------------------------------------- loading
 
 
+def check_fields(table: Any, where: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+    """A TOML table with exactly the keys it may have; otherwise an error naming `where` and the key."""
+    if not isinstance(table, dict):
+        raise BankError(f"{where}: expected a table")
+    unknown = set(table) - required - optional
+    if unknown:
+        name = sorted(unknown)[0]
+        raise BankError(f"{where}: unknown key {name!r}{did_you_mean(name, required | optional)}")
+    missing = required - set(table)
+    if missing:
+        raise BankError(f"{where}: missing key {sorted(missing)[0]!r}")
+    return table
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
@@ -332,16 +346,7 @@ class _Loader:
         return f"{self.folder / filename}: {kind} {entry!r}"
 
     def fields(self, table: Any, where: str, required: set[str], optional: set[str]) -> dict[str, Any]:
-        if not isinstance(table, dict):
-            raise BankError(f"{where}: expected a table")
-        unknown = set(table) - required - optional
-        if unknown:
-            name = sorted(unknown)[0]
-            raise BankError(f"{where}: unknown key {name!r}{did_you_mean(name, required | optional)}")
-        missing = required - set(table)
-        if missing:
-            raise BankError(f"{where}: missing key {sorted(missing)[0]!r}")
-        return table
+        return check_fields(table, where, required, optional)
 
     def condition(self, source: Any, where: str) -> Condition:
         if not isinstance(source, str):

@@ -50,16 +50,26 @@ class Column:
     optional: bool = False  # the table leaves it out on a terminal too narrow for every column
 
 
+def nearest_text(result: Any) -> str:
+    """The most similar published precedent: its id and outcome, e.g. 'cat-2019-03-02 (sCTMP)'."""
+    if not result.precedents:
+        return ""
+    first = result.precedents[0]
+    return f"{first.id} ({first.code}{', combined' if first.combined else ''})"
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("source", lambda r: r.source, lambda e: e["source"], share=2),
     Column("product", lambda r: r.result.product or "", lambda e: e["product"] or "", share=3),
     Column("code", lambda r: r.result.classification.code, lambda e: "error", width=12),
     Column("combined", lambda r: yes_no(r.result.classification.combined), width=8),
+    Column("borderline", lambda r: yes_no(r.result.classification.borderline), width=10),
     Column("label", lambda r: r.result.classification.label, share=2, optional=True),
     Column("belongs", lambda r: "; ".join(r.result.belongs), share=3, optional=True),
     Column("warnings", lambda r: "; ".join(r.result.warnings), share=2, optional=True),
     Column("hospital_exemption", lambda r: r.result.answers.get("hospital_exemption", ""), width=18, optional=True),
-    Column("branches", lambda r: branches_text(r.result), share=2),
+    Column("branches", lambda r: branches_text(r.result), share=2, optional=True),
+    Column("nearest_precedent", lambda r: nearest_text(r.result), share=3, optional=True),
     Column("error", error_cell=errors_text, share=3),
 )
 
@@ -142,7 +152,7 @@ class TableWriter:
             file=stream,
             highlight=False,
             soft_wrap=False,
-            width=None if terminal else 160,
+            width=None if terminal else 200,
             color_system="auto" if terminal else None,
             force_terminal=None if terminal else False,
         )

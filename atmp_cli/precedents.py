@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from atmp_cli.bank import BankError, Ruleset, did_you_mean
+from atmp_cli.bank import BankError, Ruleset, check_fields, did_you_mean
 
 PROCEDURES = ("CAT scientific recommendation", "EPAR", "national authority", "court", "guidance")
 RELIABILITY = ("primary", "secondary")
@@ -164,13 +164,7 @@ def load(ruleset: Ruleset) -> Corpus:
 
 def _entry(path: Any, raw: dict[str, Any], codes: set[str], ruleset: Ruleset) -> Precedent:
     where = f"{path}"
-    unknown = set(raw) - _REQUIRED - _OPTIONAL
-    if unknown:
-        name = sorted(unknown)[0]
-        raise BankError(f"{where}: unknown key {name!r}{did_you_mean(name, _REQUIRED | _OPTIONAL)}")
-    missing = _REQUIRED - set(raw)
-    if missing:
-        raise BankError(f"{where}: missing key {sorted(missing)[0]!r}")
+    check_fields(raw, where, _REQUIRED, _OPTIONAL)
     if raw["id"] != path.stem:
         raise BankError(f"{where}: id {raw['id']!r} does not match the file name")
     if raw["procedure"] not in PROCEDURES:

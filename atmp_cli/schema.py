@@ -35,6 +35,10 @@ def question_schema(question: Question) -> dict[str, Any]:
         schema["description"] += f" {', '.join(alone)} cannot be combined with other values."
         schema["if"] = {"type": "array", "contains": {"enum": alone}}
         schema["then"] = {"maxItems": 1}
+    if question.unsure:  # 'unsure' stands for the whole answer, not for one of the values
+        schema["description"] += " Or the string 'unsure'."
+        schema["type"] = ["array", "null", "string"]
+        schema["allOf"] = [{"if": {"type": "string"}, "then": {"const": "unsure"}}]
     return schema
 
 
@@ -46,7 +50,9 @@ def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
         "description": (
             "One product's answers to the question bank. Questions that are not asked given the other answers "
             "need no answer; null means not answered. Start from 'atmp template'; 'atmp questions' lists when "
-            "each question is asked. Other top-level keys are ignored (atmp warns about them unless they start with '$')."
+            "each question is asked. Other top-level keys are ignored (atmp warns about them unless they start with '$'). "
+            "Answers that contradict each other (e.g. genetic_modification ticked with no recombinant nucleic acid) "
+            "are errors atmp reports; this schema checks each answer on its own."
         ),
         "type": "object",
         "required": ["answers"],

@@ -318,13 +318,21 @@ class Wizard:
                 return self.product, self.state.as_dict()
 
     def walk(self) -> None:
-        """Ask until no question is left, saving after every answer."""
+        """Ask until no question is left, saving after every answer.
+
+        An answer that contradicts another (the bank's constraints) is not recorded: the bank's message is
+        printed and the question asked again, starting from the refused answer, so that fixing one tick
+        does not mean ticking the others again.
+        """
+        refused: tuple[str, Any] | None = None  # (question id, answer) just refused as a contradiction
         while (question := walk.next_question(self.ruleset, self.state)) is not None:
             where = walk.progress(self.ruleset, self.state)
             self.console.print()
             self.console.print(Text(f"{where.section} · question {where.index} of ~{where.total}", style="bold cyan"))
             can_go_back = walk.previous_question(self.ruleset, self.state) is not None
-            value = self.ask(question, can_go_back)
+            draft = refused[1] if refused is not None and refused[0] == question.id else None
+            refused = None
+            value = self.ask(question, can_go_back, draft)
             if isinstance(value, Move):  # back (help is handled in ask)
                 self.state = walk.back(self.ruleset, self.state)
                 continue
@@ -332,13 +340,19 @@ class Wizard:
             if conflicts:  # answers that contradict each other: say why, and ask again
                 for message in conflicts:
                     self.console.print(Text(message, style="bold yellow"))
+                refused = (question.id, value)
                 continue
             self.state = walk.answer(self.ruleset, self.state, question.id, value)
             self.persist()
 
-    def ask(self, question: Question, can_go_back: bool) -> Answer:
-        """The question's answer, or a Move back; help is shown in between, returning as the user left it."""
-        draft, pointer = walk.default_for(self.ruleset, self.state, question.id), None
+    def ask(self, question: Question, can_go_back: bool, draft: Any = None) -> Answer:
+        """The question's answer, or a Move back; help is shown in between, returning as the user left it.
+
+        The prompt starts on `draft` if given (an answer just refused), else on the stored answer or the
+        bank's safe default."""
+        if draft is None:
+            draft = walk.default_for(self.ruleset, self.state, question.id)
+        pointer = None
         while True:
             value = ask_question(question, draft, pointer=pointer, can_go_back=can_go_back, **self.prompt_kwargs)
             if not isinstance(value, Move):

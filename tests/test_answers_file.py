@@ -116,8 +116,9 @@ def documents(draw):
 @given(documents())
 def test_schema_and_loader_accept_the_same_documents(validator, document):
     """Which questions must be answered is the loader's alone, so completeness is left out of the comparison."""
-    loader_ok = check_document(RULESET, document, require_complete=False).ok
-    assert (problems(validator, document) == []) == loader_ok, document
+    checked = check_document(RULESET, document, require_complete=False)
+    contradiction = any(" and answers." in error.field for error in checked.errors)  # across answers: the loader's alone
+    assert (problems(validator, document) == []) == (checked.ok or contradiction), document
 
 
 # ---------------------------------------------------------------------------------------------- template

@@ -157,10 +157,12 @@ def test_safe_defaults_never_assume_an_exclusion_an_exemption_or_a_device(rulese
     assert q("infectious_disease_vaccine").safe_default == "no"
     assert q("device_integral").safe_default == "no"
     assert q("hospital_exemption").safe_default == "no"
+    assert q("same_surgical_procedure").safe_default == "no"  # an exclusion from the tissues legislation
+    no_is_safe = {"device_integral", "same_surgical_procedure"}  # a device, an exclusion: never assumed
     for question in ruleset.questions:
         if question.kind == "multi":
             assert question.safe_default is None, question.id  # nothing ticked until the user ticks it
-        elif question.unsure:  # no answer is safe where the bank allows unsure: unsure assumes neither
+        elif question.unsure and question.id not in no_is_safe:  # no answer is safe: unsure assumes neither
             assert question.safe_default == "unsure", question.id
         if question.safe_default is not None:
             assert question.safe_default in question.allowed, question.id
@@ -170,7 +172,7 @@ def test_safe_defaults_never_assume_an_exclusion_an_exemption_or_a_device(rulese
     "old, new, message",
     [
         ('safe_default = "no"  # a device', 'safe_default = "maybe"  # a device', "safe_default 'maybe' is not one of yes, no"),
-        ('safe_default = "no"  # a device', 'safe_default = "unsure"  # a device', "set unsure = true on the question to allow it"),
+        ('safe_default = "no"  # an exclusion from gene', 'safe_default = "unsure"  # an exclusion from gene', "set unsure = true on the question to allow it"),
         ('safe_default = "no"  # a device', 'safe_default = "noo"  # a device', "(did you mean 'no'?)"),
         ('kind = "multi"\n# no safe_default: a multi-select starts with nothing ticked (no source',
          'kind = "multi"\nsafe_default = "autologous"\n# (no source', "safe_default is for single questions"),

@@ -175,8 +175,8 @@ def test_csv_has_the_documented_columns_and_branches(ruleset):
     batch.run(rows, batch_writers.CsvWriter(stream))
     table = csv_table(stream.getvalue())
     names = [column.name for column in batch_writers.COLUMNS]
-    assert table[0] == names == ["source", "product", "code", "combined", "label", "belongs", "warnings",
-                                 "hospital_exemption", "branches", "error"]
+    assert table[0] == names == ["source", "product", "code", "combined", "borderline", "label", "belongs",
+                                 "warnings", "hospital_exemption", "branches", "nearest_precedent", "error"]
     undetermined, error = dict(zip(names, table[2])), dict(zip(names, table[3]))
     assert undetermined["code"] == "undetermined" and "genetic_purpose=yes:GTMP" in undetermined["branches"]
     assert undetermined["combined"] == "no" and undetermined["hospital_exemption"] == "no"
@@ -191,10 +191,10 @@ def test_table_and_csv_have_the_same_columns(ruleset):
 
 
 def test_table_leaves_out_the_optional_columns_only_when_narrow():
-    every, _ = batch_writers.TableWriter.layout(batch_writers.COLUMNS, 160)
+    every, _ = batch_writers.TableWriter.layout(batch_writers.COLUMNS, 200)
     narrow, widths = batch_writers.TableWriter.layout(batch_writers.COLUMNS, 80)
     assert every == batch_writers.COLUMNS
-    assert [c.name for c in narrow] == ["source", "product", "code", "combined", "branches", "error"]
+    assert [c.name for c in narrow] == ["source", "product", "code", "combined", "borderline", "error"]
     assert sum(widths) + batch_writers.TableWriter.GAP * (len(widths) - 1) <= 80
 
 

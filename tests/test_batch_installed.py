@@ -181,7 +181,7 @@ def test_summary_counts(atmp, tmp_path):
     assert "undetermined" in table.stdout and "records" in table.stdout
 
 
-CSV_HEADER = "source,product,code,combined,label,belongs,warnings,hospital_exemption,branches,error"
+CSV_HEADER = "source,product,code,combined,borderline,label,belongs,warnings,hospital_exemption,branches,nearest_precedent,error"
 
 
 def test_csv_header_and_rows(atmp, tmp_path):
@@ -194,8 +194,8 @@ def test_csv_header_and_rows(atmp, tmp_path):
 
 
 def test_table_format_has_the_csv_columns(atmp, tmp_path):
-    path = write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2])
-    result = run(atmp, "batch", str(path), "--format", "table")
+    write_jsonl(tmp_path / "in.jsonl", DOCUMENTS[:2])
+    result = run(atmp, "batch", "in.jsonl", "--format", "table", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].split() == CSV_HEADER.split(",") and "in.jsonl:2" in result.stdout
 

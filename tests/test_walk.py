@@ -4,18 +4,46 @@ from __future__ import annotations
 
 from atmp_cli import walk
 from atmp_cli.answers import check_document
-from atmp_cli.engine import classify
+from atmp_cli.engine import applicable_answers, classify
 from atmp_cli.examples import example_paths, load_example
 
 
-def _walk_through(ruleset, answers):
-    """Answer every question the walk asks from `answers`, as a user would; return the final state."""
+# The wizard asks optional questions too; an answers file may leave them out. What leaving one out stands
+# for, as the bank's help says ("then: neither", "then: no"), is what a user answers here when the file
+# has no answer.
+LEFT_OUT = {"blood_or_organ": "neither", "same_surgical_procedure": "no", "device_integral": "no", "hospital_exemption": "no"}
+
+
+def _walk_through(ruleset, answers, left_out=LEFT_OUT):
+    """Answer every question the walk asks from `answers`, as a user would; return the final state.
+
+    A question the walk asks that `answers` leaves out must be an optional one (KeyError otherwise)."""
     state = walk.start(ruleset)
     asked = []
     while (question := walk.next_question(ruleset, state)) is not None:
         asked.append(question.id)
-        state = walk.answer(ruleset, state, question.id, answers[question.id])
+        value = answers[question.id] if question.id in answers else left_out[question.id]
+        state = walk.answer(ruleset, state, question.id, value)
     return state, asked
+
+
+def _car_t(ruleset):
+    return check_document(ruleset, load_example(ruleset, "car-t")).answers
+
+
+def test_missing_lists_optional_questions_too_in_bank_order(ruleset):
+    answers = {**_car_t(ruleset)}
+    state = walk.start(ruleset, answers)  # the file leaves out the two optional questions about the cells
+    assert walk.missing(ruleset, state) == ("blood_or_organ", "same_surgical_procedure")
+    assert not any(ruleset.question(qid).required for qid in walk.missing(ruleset, state))
+    assert walk.next_question(ruleset, state).id == "blood_or_organ"
+    state = walk.answer(ruleset, state, "blood_or_organ", "neither")
+    assert walk.next_question(ruleset, state).id == "same_surgical_procedure"
+    state = walk.answer(ruleset, state, "same_surgical_procedure", "no")
+    assert walk.is_complete(ruleset, state)
+    # allogeneic cells only: the question about the patient's own cells does not apply
+    state = walk.start(ruleset, {**answers, "cell_source": ["allogeneic"]})
+    assert walk.missing(ruleset, state) == ("blood_or_organ",)
 
 
 def test_first_question_is_the_first_in_the_bank(ruleset):
@@ -36,12 +64,17 @@ def test_every_example_walks_to_the_same_result_as_its_file(ruleset):
         document = load_example(ruleset, name)
         checked = check_document(ruleset, document)
         state, asked = _walk_through(ruleset, checked.answers)
-        assert state.as_dict() == checked.answers, name
-        assert asked == list(checked.answers), name
-        assert state.history == tuple(checked.answers)
-        from_walk = classify(ruleset, state.as_dict())
+        answers = state.as_dict()
+        # every answer of the file, and beyond them only optional questions the file left out
+        assert {qid: answers[qid] for qid in checked.answers} == checked.answers, name
+        added = [qid for qid in answers if qid not in checked.answers]
+        assert tuple(added) == applicable_answers(ruleset, checked.answers).optional, name
+        assert asked == list(answers), name  # each asked once, in bank order
+        assert state.history == tuple(answers)
+        from_walk = classify(ruleset, answers)
         from_file = classify(ruleset, checked.answers)
         assert from_walk.classification == from_file.classification, name
+        assert from_walk.belongs == from_file.belongs, name
 
 
 def test_changing_an_answer_drops_answers_that_no_longer_apply(ruleset):
@@ -158,3 +191,64 @@ def test_taking_every_safe_default_assumes_no_exclusion_device_or_exemption(rule
     result = classify(ruleset, answers)
     assert result.classification.code == "undetermined"  # the unsure defaults leave it open, never not-ATMP
     assert walk.projected(ruleset, walk.start(ruleset)) == tuple(answers)  # the estimate follows the defaults
+
+
+def test_ticking_genetic_modification_without_a_recombinant_nucleic_acid_is_a_conflict(ruleset):
+    """The bank's constraint: the wizard prints its message and asks again instead of recording the answer."""
+    (constraint,) = [c for c in ruleset.constraints if c.id == "modified_cells_need_recombinant"]
+    state = walk.start(ruleset)
+    for qid, value in [("human_use", "yes"), ("contains_cells", "yes"), ("cell_source", ["autologous"]),
+                       ("blood_or_organ", "neither"), ("viable_cells", "yes"), ("nucleic_acid", "none")]:
+        assert walk.conflicts(ruleset, state, qid, value) == []
+        state = walk.answer(ruleset, state, qid, value)
+    assert walk.next_question(ruleset, state).id == "manipulations"
+    assert walk.conflicts(ruleset, state, "manipulations", ("genetic_modification", "expansion")) == [constraint.message]
+    assert walk.conflicts(ruleset, state, "manipulations", ["expansion"]) == []
+    assert walk.next_question(ruleset, state).id == "manipulations"  # a pure check: nothing recorded
+    for nucleic_acid in ("natural", "synthetic"):
+        other = walk.answer(ruleset, walk.back(ruleset, state), "nucleic_acid", nucleic_acid)
+        assert walk.conflicts(ruleset, other, "manipulations", ["genetic_modification"]) == [constraint.message]
+    recombinant = walk.answer(ruleset, walk.back(ruleset, state), "nucleic_acid", "recombinant")
+    assert walk.conflicts(ruleset, recombinant, "manipulations", ["genetic_modification"]) == []
+    # changing the earlier answer on a revisit is checked against the later ones kept
+    modified = walk.answer(ruleset, recombinant, "genetic_purpose", "yes")
+    for qid, value in [("effect_from_sequence", "yes"), ("infectious_disease_vaccine", "no"), ("manipulations", ["genetic_modification"])]:
+        modified = walk.answer(ruleset, modified, qid, value)
+    revisit = walk.edit(ruleset, modified, "nucleic_acid")
+    assert walk.conflicts(ruleset, revisit, "nucleic_acid", "none") == [constraint.message]
+    assert walk.conflicts(ruleset, revisit, "nucleic_acid", "recombinant") == []
+
+
+def test_unsure_cell_source_asks_every_follow_up_of_each_source(ruleset):
+    state = walk.start(ruleset, {"human_use": "yes", "contains_cells": "yes"})
+    state = walk.answer(ruleset, state, "cell_source", "unsure")
+    assert state.get("cell_source") == "unsure" and state.as_dict()["cell_source"] == "unsure"
+    assert walk.next_question(ruleset, state).id == "blood_or_organ"  # human cells possible
+    assert walk.default_for(ruleset, state, "cell_source") == "unsure"
+    for qid, value in [("blood_or_organ", "neither"), ("viable_cells", "yes"), ("nucleic_acid", "none"),
+                       ("manipulations", ["cell_separation"])]:
+        state = walk.answer(ruleset, state, qid, value)
+    assert walk.next_question(ruleset, state).id == "same_surgical_procedure"  # autologous possible
+    assert "same_surgical_procedure" in walk.projected(ruleset, state)
+
+
+def test_editing_an_answer_that_closes_an_optional_question_drops_it_and_rewalks(ruleset):
+    state, asked = _walk_through(ruleset, _car_t(ruleset))
+    assert {"blood_or_organ", "same_surgical_procedure"} <= set(asked)
+    state = walk.edit(ruleset, state, "cell_source")
+    assert walk.next_question(ruleset, state).id == "cell_source"
+    assert walk.default_for(ruleset, state, "cell_source") == ("autologous",)
+    state = walk.answer(ruleset, state, "cell_source", ["allogeneic"])
+    assert state.get("same_surgical_procedure") is None and "same_surgical_procedure" not in state.history
+    assert walk.next_question(ruleset, state).id == "blood_or_organ"  # re-walked with its answer as default
+    assert walk.default_for(ruleset, state, "blood_or_organ") == "neither"
+    rest = []
+    while (question := walk.next_question(ruleset, state)) is not None:
+        rest.append(question.id)
+        state = walk.answer(ruleset, state, question.id, state.get(question.id))
+    assert rest == [qid for qid in asked[asked.index("blood_or_organ"):] if qid != "same_surgical_procedure"]
+    # an optional question picked in the review is re-asked like any other, and the walk goes on from it
+    state = walk.edit(ruleset, state, "blood_or_organ")
+    state = walk.answer(ruleset, state, "blood_or_organ", "blood_component")
+    assert walk.next_question(ruleset, state).id == "viable_cells"
+    assert walk.previous_question(ruleset, state) == "blood_or_organ"

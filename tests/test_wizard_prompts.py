@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 from typing import Any
 
@@ -62,7 +63,7 @@ def test_letter_shortcuts_move_to_yes_no_unsure(ruleset):
     assert _ask(question, "u" + "y" + ENTER) == "yes"
     assert wizard.shortcuts(question) == {"y": "yes", "n": "no", "u": UNSURE}
     assert wizard.shortcuts(ruleset.question("human_use")) == {"y": "yes", "n": "no"}
-    assert wizard.shortcuts(ruleset.question("nucleic_acid")) == {}  # none, recombinant, synthetic: no letters
+    assert wizard.shortcuts(ruleset.question("nucleic_acid")) == {}  # none, recombinant, natural, synthetic: no letters
     assert _ask(ruleset.question("nucleic_acid"), "n" + ENTER) == "none"  # 'n' is not bound here: cursor stays
     assert wizard.shortcuts(ruleset.question("cell_source")) == {}
 
@@ -101,12 +102,31 @@ def test_checkbox_exclusive_option_cannot_be_combined(ruleset):
 
 
 def test_checkbox_has_only_the_options_and_keys_for_back_and_help(ruleset):
-    question = ruleset.question("cell_source")  # three options and nothing else: the cursor wraps
-    assert _ask(question, DOWN * 3 + " " + ENTER) == ["autologous"]
+    question = ruleset.question("cell_source")  # three options and Unsure, nothing else: the cursor wraps
+    assert [o.value for o in question.options] == ["autologous", "allogeneic", "xenogeneic"] and question.unsure
+    assert _ask(question, DOWN * 4 + " " + ENTER) == ["autologous"]
     # help and back carry the ticks and the highlighted option, whatever is ticked
     assert _ask(question, DOWN + " " + DOWN + " ?") == wizard.Move(wizard.HELP, ["allogeneic", "xenogeneic"], "xenogeneic")
     assert _ask(question, " " + CTRL_B) == wizard.Move(wizard.BACK, ["autologous"], "autologous")
     assert _ask(question, "\x1b") == wizard.Move(wizard.BACK, [], "autologous")
+
+
+def test_checkbox_answered_unsure_gives_the_string_unsure(ruleset):
+    question = ruleset.question("cell_source")  # Unsure is the entry after the last option
+    assert _ask(question, DOWN * 3 + " " + ENTER) == UNSURE
+    assert _ask(question, UP + " " + ENTER) == UNSURE  # up from the first wraps to it
+    # Unsure stands alone: ticked with autologous it is refused; unticking autologous lets it through
+    assert _ask(question, " " + UP + " " + ENTER + DOWN + " " + ENTER) == UNSURE
+    # ... and unticking Unsure instead leaves the source
+    assert _ask(question, " " + UP + " " + ENTER + " " + ENTER) == ["autologous"]
+    assert _ask(question, ENTER, default=UNSURE) == UNSURE  # asked again: Unsure is ticked
+    assert _ask(question, "?", default=UNSURE) == wizard.Move(wizard.HELP, [UNSURE], "autologous")
+    validate = wizard.multi_validator(question)
+    assert "cannot be combined" in validate([UNSURE, "autologous"]) and validate([UNSURE]) is True
+    assert wizard.answer_label(question, UNSURE) == wizard.UNSURE_LABEL
+    # where the bank does not allow unsure, there is no such entry: the cursor wraps past the last option
+    assert not ruleset.question("intended_use").unsure
+    assert _ask(ruleset.question("intended_use"), UP + " " + ENTER) == ["none_of_these"]
 
 
 def test_checkbox_asked_again_with_the_ticks_and_cursor_left_for_help(ruleset):
@@ -141,31 +161,38 @@ def test_help_text_quotes_verbatim_texts_and_labels_paraphrases(ruleset):
 
 
 def test_a_paraphrased_text_is_labelled(ruleset):
-    paraphrased = [q for q in ruleset.questions if any(ruleset.texts[t].presentation == "paraphrase" for t in q.definitions)]
-    assert paraphrased, "the bank has paraphrased texts behind some question"
+    """No question rests on a paraphrase today; one that did would print it labelled, never quoted."""
+    paraphrase, secondary = ruleset.texts["dir2001-83-art5-1"], ruleset.texts["reform-def-gtmp"]
+    assert paraphrase.presentation == "paraphrase" and not paraphrase.text
+    assert secondary.presentation == "secondary"
+    question = dataclasses.replace(ruleset.question("hospital_exemption"), definitions=(paraphrase.id, secondary.id))
+    text = wizard.help_text(ruleset, question).plain
+    assert f"{paraphrase.citation}  [{paraphrase.id}]\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
+    assert f"“{paraphrase.paraphrase}" not in text
+    # a secondary source is quoted, with what it is said before it
+    assert f"{secondary.citation}  [{secondary.id}]\n({secondary.caveat})\n“{secondary.text}”\n" in text
+    assert secondary.paraphrase not in text
 
 
-def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
-    """A whole session, one pipe per prompt: product, answers, one Back, help, an edit in the review, accept."""
-    typed = iter([
-        "Product X" + ENTER,  # product name
-        ENTER,  # human_use: yes
-        DOWN + ENTER,  # contains_cells: no
-        "\x1b",  # nucleic_acid: Escape goes back
-        ENTER,  # contains_cells again: the stored "no" is the default; keep it
-        ENTER,  # nucleic_acid: the safe default, recombinant
-        "?",  # genetic_purpose: help, then the same question again
-        "y" + ENTER,  # genetic_purpose: yes
-        ENTER,  # effect_from_sequence: the safe default, unsure
-        ENTER,  # infectious_disease_vaccine: the safe default, no
-        DOWN + " " + ENTER,  # intended_use: treat_prevent_diagnose
-        "y" + ENTER,  # hospital_exemption: yes
-        DOWN * 9 + ENTER,  # review (accept, back, 8 answers): edit the last, hospital_exemption
-        "n" + ENTER,  # hospital_exemption: no
-        ENTER,  # review: accept
-    ])
+def test_help_lists_the_published_precedents_tagged_for_the_question(ruleset):
+    from atmp_cli import precedents
+
+    corpus = precedents.load(ruleset)
+    question = next(q for q in ruleset.questions if corpus.illustrating(q.id))
+    text = wizard.help_text(ruleset, question).plain
+    assert "How the authorities answered it for published products" in text
+    for entry in corpus.illustrating(question.id):
+        assert f"• {precedents.summary_line(entry)}" in text
+    untagged = [q for q in ruleset.questions if not corpus.illustrating(q.id)]
+    for other in untagged:
+        assert "How the authorities answered it" not in wizard.help_text(ruleset, other).plain
+
+
+def _scripted(monkeypatch, keys: list[str]) -> tuple[Any, contextlib.ExitStack]:
+    """questionary's prompts fed from `keys`, one string a prompt, each on its own pipe: (what is left, the pipes)."""
     import questionary
 
+    typed = iter(keys)
     pipes = contextlib.ExitStack()
 
     def fed(factory):
@@ -178,6 +205,29 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
 
     for name in ("select", "checkbox", "text"):
         monkeypatch.setattr(questionary, name, fed(getattr(questionary, name)))
+    return typed, pipes
+
+
+def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
+    """A whole session, one pipe per prompt: product, answers, one Back, help, an edit in the review, accept."""
+    typed, pipes = _scripted(monkeypatch, [
+        "Product X" + ENTER,  # product name
+        ENTER,  # human_use: yes
+        DOWN + ENTER,  # contains_cells: no
+        "\x1b",  # nucleic_acid: Escape goes back
+        ENTER,  # contains_cells again: the stored "no" is the default; keep it
+        ENTER,  # nucleic_acid: the safe default, recombinant
+        "?",  # genetic_purpose: help, then the same question again
+        "y" + ENTER,  # genetic_purpose: yes
+        ENTER,  # effect_from_sequence: the safe default, unsure
+        ENTER,  # infectious_disease_vaccine: the safe default, no
+        DOWN + " " + ENTER,  # intended_use: treat_prevent_diagnose
+        ENTER,  # device_integral (asked for a recombinant nucleic acid without cells): the safe default, no
+        "y" + ENTER,  # hospital_exemption: yes
+        DOWN * 10 + ENTER,  # review (accept, back, 9 answers): edit the last, hospital_exemption
+        "n" + ENTER,  # hospital_exemption: no
+        ENTER,  # review: accept
+    ])
     saved: list = []
     console = Console(file=io.StringIO(), width=120)
     w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append((product, answers)))
@@ -187,14 +237,68 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     assert answers == {
         "human_use": "yes", "contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes",
         "effect_from_sequence": "unsure", "infectious_disease_vaccine": "no", "intended_use": ["treat_prevent_diagnose"],
-        "hospital_exemption": "no",
+        "device_integral": "no", "hospital_exemption": "no",
     }
     assert next(typed, None) is None  # every scripted keystroke was used
     assert saved[-1] == (product, answers)  # saved after every answer
-    assert len(saved) >= 10
+    assert len(saved) >= 11
     shown = console.file.getvalue()
     assert "Origin · question 1 of ~" in shown
     assert shown.count(ruleset.question("genetic_purpose").help[:40]) == 1  # the help, once
+
+
+def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept(ruleset, monkeypatch):
+    """Genetic modification ticked after 'no nucleic acid': the bank's message, the question again with the
+    ticks as left, nothing recorded until the answers agree; and Unsure ticked for the source of the cells."""
+    manipulations = ruleset.question("manipulations")
+    index = manipulations.values.index
+
+    def pick(qid: str, value: str) -> str:
+        """Down from where the cursor starts on a first ask (the safe default, else the first), then Enter."""
+        question = ruleset.question(qid)
+        values = list(question.allowed)
+        start = values.index(question.safe_default or values[0])
+        return DOWN * ((values.index(value) - start) % len(values)) + ENTER
+
+    typed, pipes = _scripted(monkeypatch, [
+        "y" + ENTER,  # human_use: yes
+        "y" + ENTER,  # contains_cells: yes
+        DOWN * 3 + " " + ENTER,  # cell_source: Unsure
+        pick("blood_or_organ", "neither"),
+        "y" + ENTER,  # viable_cells: yes
+        pick("nucleic_acid", "none"),
+        # manipulations: expansion and genetic modification: refused
+        DOWN * index("expansion") + " " + DOWN + " " + ENTER,
+        # asked again with both ticked and the cursor on the first: untick genetic modification
+        DOWN * index("genetic_modification") + " " + ENTER,
+        "n" + ENTER,  # same_surgical_procedure (the cells may be the patient's own): no
+        DOWN + " " + ENTER,  # intended_use: treat_prevent_diagnose
+        "n" + ENTER,  # same_essential_function: no
+        "n" + ENTER,  # device_integral: no
+        "n" + ENTER,  # hospital_exemption: no
+        ENTER,  # review: accept
+    ])
+    saved: list = []
+    console = Console(file=io.StringIO(), width=400)
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append(answers), ask_product=False)
+    with pipes:
+        _, answers = w.run()
+    assert next(typed, None) is None
+    assert answers == {
+        "human_use": "yes", "contains_cells": "yes", "cell_source": "unsure", "blood_or_organ": "neither",
+        "viable_cells": "yes", "nucleic_acid": "none", "manipulations": ["expansion"],
+        "same_surgical_procedure": "no", "intended_use": ["treat_prevent_diagnose"], "same_essential_function": "no",
+        "device_integral": "no", "hospital_exemption": "no",
+    }
+    (constraint,) = [c for c in ruleset.constraints if c.id == "modified_cells_need_recombinant"]
+    shown = console.file.getvalue()
+    assert shown.count(constraint.message) == 1
+    assert shown.count(f"Processing · question {list(answers).index('manipulations') + 1} of") == 2  # asked twice
+    refused = wizard.answer_label(manipulations, ["expansion", "genetic_modification"])
+    assert shown.index(refused) < shown.index(constraint.message)  # the refused answer, then why
+    assert f"{ruleset.question('cell_source').prompt} {wizard.UNSURE_LABEL}" in shown
+    assert all("genetic_modification" not in a.get("manipulations", ()) for a in saved)  # never recorded
+    assert len(saved) == len(answers)  # saved once an answer, none for the refused one
 
 
 def test_progress_line_shows_section_and_estimate(ruleset):

@@ -20,6 +20,7 @@ import pytest
 
 from atmp_cli import walk
 from atmp_cli.answers import check_document
+from atmp_cli.bank import UNSURE
 from atmp_cli.examples import load_example
 from atmp_cli.wizard import answer_label
 
@@ -74,10 +75,13 @@ class Driver:
         start = values.index(self.given.get(qid) or question.safe_default or values[0])
         return DOWN * ((values.index(value) - start) % len(values)) + ENTER
 
-    def multi_keys(self, qid: str, wanted: list[str]) -> str:
+    def multi_keys(self, qid: str, wanted: list[str] | str) -> str:
+        """Space on each entry whose tick must change (the options, then Unsure where allowed), then Enter."""
         question = self.ruleset.question(qid)
-        checked = set(self.given.get(qid, ()))
-        keys = "".join((" " if (v in wanted) != (v in checked) else "") + DOWN for v in question.values)
+        entries = list(question.values) + ([UNSURE] if question.unsure else [])
+        ticks = lambda value: {value} if value == UNSURE else set(value or ())  # noqa: E731
+        wanted_ticks, checked = ticks(wanted), ticks(self.given.get(qid))
+        keys = "".join((" " if (v in wanted_ticks) != (v in checked) else "") + DOWN for v in entries)
         return keys + ENTER
 
     def answer(self, qid: str, value: Any) -> None:
@@ -116,9 +120,19 @@ class Driver:
         return report
 
 
-def car_t(ruleset) -> dict[str, Any]:
-    """The CAR-T example's answers, canonical (multi-selects in bank order) as the wizard writes them."""
+# The optional questions the CAR-T example file leaves out (the patient's own cells): the wizard asks them.
+CAR_T_OPTIONAL = {"blood_or_organ": "neither", "same_surgical_procedure": "no"}
+
+
+def car_t_file(ruleset) -> dict[str, Any]:
+    """The CAR-T example file's answers, canonical (multi-selects in bank order)."""
     return check_document(ruleset, load_example(ruleset, "car-t")).answers
+
+
+def car_t(ruleset) -> dict[str, Any]:
+    """The CAR-T answers as the wizard writes them: the file's and the optional ones it asks too, in bank order."""
+    answers = {**car_t_file(ruleset), **CAR_T_OPTIONAL}
+    return {q.id: answers[q.id] for q in ruleset.questions if q.id in answers}
 
 
 def test_wizard_classifies_car_t_by_keystrokes_with_one_back(atmp_bin, env, tmp_path, ruleset):
@@ -126,9 +140,10 @@ def test_wizard_classifies_car_t_by_keystrokes_with_one_back(atmp_bin, env, tmp_
     child.expect("Product name")
     child.send("CAR-T [bold]pty[/bold]" + ENTER)
     driver = Driver(ruleset, child)
-    assert driver.run(car_t(ruleset), back_at="viable_cells") is None
+    assert driver.run(car_t(ruleset), back_at="blood_or_organ") is None
     # went back once: cell_source was asked twice, then the walk went on
-    assert driver.asked[:5] == ["human_use", "contains_cells", "cell_source", "viable_cells", "cell_source"]
+    assert driver.asked[:5] == ["human_use", "contains_cells", "cell_source", "blood_or_organ", "cell_source"]
+    assert driver.asked[5:] == list(car_t(ruleset))[3:]  # then every question once, the optional ones too
     report = driver.accept_and_decline_exports(ask_answers=False)
     assert child.exitstatus == 0
     assert "Gene therapy medicinal product" in report
@@ -207,13 +222,14 @@ def test_a_second_wizard_leaves_the_first_resumable_and_resume_offers_a_list(atm
 
 
 def test_incomplete_answers_file_asks_only_what_is_missing(atmp_bin, env, tmp_path, ruleset):
+    """What is missing: a required answer, and the optional ones (a file may leave them out; the wizard asks)."""
     answers = car_t(ruleset)
-    partial = {k: v for k, v in answers.items() if k not in ("device_integral", "hospital_exemption")}
+    partial = {k: v for k, v in car_t_file(ruleset).items() if k not in ("device_integral", "hospital_exemption")}
     (tmp_path / "partial.json").write_text(json.dumps({"product": "partial", "answers": partial}), encoding="utf-8")
     child = spawn(atmp_bin, ["classify", "--answers", "partial.json", "--format", "json"], env, tmp_path)
     driver = Driver(ruleset, child)
     assert driver.run(answers) is None
-    assert driver.asked == ["device_integral", "hospital_exemption"]
+    assert driver.asked == ["blood_or_organ", "same_surgical_procedure", "device_integral", "hospital_exemption"]
     driver.accept_and_decline_exports(ask_answers=True)
     assert child.exitstatus == 0
 
@@ -315,11 +331,11 @@ def test_escape_and_ctrl_b_go_back_in_a_real_terminal(atmp_bin, env, tmp_path, r
     child = spawn(atmp_bin, ["classify", "--product", "Back", "--save", "answers.json"], env, tmp_path)
     driver = Driver(ruleset, child)
     answers = car_t(ruleset)
-    assert driver.run(answers, stop_at="viable_cells") == "viable_cells"
+    assert driver.run(answers, stop_at="blood_or_organ") == "blood_or_organ"
     child.send(ESCAPE)
     assert driver.next_prompt() == "cell_source"  # back, its answer ticked
     driver.answer("cell_source", answers["cell_source"])
-    assert driver.next_prompt() == "viable_cells"
+    assert driver.next_prompt() == "blood_or_organ"
     child.send(CTRL_B)
     assert driver.next_prompt() == "cell_source"
     driver.answer("cell_source", answers["cell_source"])

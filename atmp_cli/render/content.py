@@ -307,7 +307,8 @@ def _flags(result: Result) -> tuple[str, ...]:
     if differ and c.code != "undetermined":
         corpus = precedents.load(r)
         names = "; ".join(f"{corpus.by_id[p.id].product} ({outcome_label(r, p.code, p.combined)})" for p in differ)
-        flags.append(f"{len(differ)} of the {len(result.precedents)} nearest published precedents were classified differently: {names}.")
+        verb = "was" if len(differ) == 1 else "were"
+        flags.append(f"{len(differ)} of the {len(result.precedents)} nearest published precedents {verb} classified differently: {names}.")
     return tuple(plain(f) for f in flags)
 
 
