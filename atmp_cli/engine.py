@@ -278,10 +278,14 @@ def _outcome_for(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> _Outcome
     answers = dict(key)
     if UNSURE not in answers.values():
         return ruleset.outcome(answers)
-    applicability = applicable_answers(ruleset, answers)
-    if applicability.missing:
-        return None
-    outcomes = {_outcome(ruleset, ruleset.walker(resolved).env) for resolved in _resolutions(ruleset, applicability.effective)}
+    # A question asked under some resolution of the unsure answers must be answered, as applicable_answers
+    # requires: so the answers are complete when no resolution misses a required answer.
+    outcomes = set()
+    for resolved in _resolutions(ruleset, answers):
+        outcome = ruleset.outcome(resolved)
+        if outcome is None:
+            return None
+        outcomes.add(outcome)
     return outcomes.pop() if len(outcomes) == 1 else _Outcome(UNDETERMINED, False)
 
 

@@ -81,13 +81,18 @@ def features(ruleset: Ruleset, answers: Mapping[str, Any]) -> Features:
 
 
 def similarity(a: Features, b: Features) -> float:
-    """Weighted Jaccard index: the weight the two share over the weight either has."""
-    keys = a.keys() | b.keys()
-    if not keys:
-        return 0.0
-    shared = sum(min(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
-    either = sum(max(a.get(k, 0.0), b.get(k, 0.0)) for k in keys)
-    return shared / either
+    """Weighted Jaccard index: the weight the two share over the weight either has (sum of the minima over
+    sum of the maxima, the latter being both totals less what they share)."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    shared = 0.0
+    for key, weight in a.items():
+        other = get(key)
+        if other is not None:
+            shared += weight if weight < other else other
+    either = sum(a.values()) + sum(b.values()) - shared
+    return shared / either if either else 0.0
 
 
 @dataclass(frozen=True, eq=False)
