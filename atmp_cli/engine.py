@@ -311,8 +311,9 @@ def _alternatives(question: Question, answer: Any) -> Iterable[Any]:
 def decisive_answers(ruleset: Ruleset, effective: Mapping[str, Any], outcome: tuple[str, bool]) -> tuple[Decisive, ...]:
     """The single answer changes that change the outcome, in bank and option order.
 
-    Only complete alternatives count (a change that makes a new required question apply is left out), so
-    applying any entry to the answers gives exactly the classification it states. Answers marked unsure
+    Only complete, consistent alternatives count (a change that makes a new required question apply, or
+    that contradicts another answer, is left out), so applying any entry to the answers gives exactly the
+    classification it states. Answers marked unsure
     are left to the branches.
     """
     found = []
@@ -325,6 +326,8 @@ def decisive_answers(ruleset: Ruleset, effective: Mapping[str, Any], outcome: tu
         question = ruleset.question(qid)
         for alternative in _alternatives(question, answer):
             changed[qid] = alternative
+            if any(constraint.when.evaluate(changed) for constraint in ruleset.constraints):
+                continue  # answers that contradict each other are no alternative
             other = evaluate(changed)
             if other is not None and (other.code, other.combined) != outcome:
                 if question.kind == "multi":
