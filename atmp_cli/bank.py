@@ -259,6 +259,7 @@ class Ruleset:
     by_id: dict[str, Question] = field(default_factory=dict)
     walker: Walker | None = None  # applicability and all rules compiled into one function (atmp_cli.compiler)
     outcome: OutcomeFunction | None = None  # the outcome alone, compiled likewise, for decisive answers
+    compared: dict[str, frozenset[str]] = field(default_factory=dict)  # values each question is compared with
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
@@ -600,9 +601,25 @@ class _Checker:
             questions, rules, [(d.id, d.code) for d in r.definitions], tests, order,
             [(d.when.node, d.open) for d in r.destinations], NOT_ATMP, UNDETERMINED,
         )
-        checked = replace(r, order=order, walker=walker, outcome=outcome)
+        checked = replace(r, order=order, walker=walker, outcome=outcome, compared=self.compared_values())
         self.question_order(checked)
         return checked
+
+    def compared_values(self) -> dict[str, frozenset[str]]:
+        """For each question, the values any condition of the bank compares it with. A change between values
+        no condition names changes nothing (decisive answers skip such changes)."""
+        r = self.r
+        conditions = [q.when for q in r.questions] + [q.required_when for q in r.questions]
+        conditions += [o.judgement_when for q in r.questions for o in q.options]
+        conditions += [rule.when for rule in r.rules.values()] + [rule.applies for rule in r.rules.values()]
+        conditions += [d.when for d in r.destinations] + [c.when for c in r.constraints]
+        conditions += [n.when for n in r.notes] + [n.when for notes in r.national.values() for n in notes]
+        compared: dict[str, set[str]] = {}
+        for condition in conditions:
+            if condition is not None:
+                for compare in expressions.comparisons(condition.node):
+                    compared.setdefault(compare.name, set()).update(compare.values)
+        return {qid: frozenset(values) for qid, values in compared.items()}
 
     def citations(self, ids: Iterable[str], where: str) -> None:
         for cid in ids:

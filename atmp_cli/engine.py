@@ -289,22 +289,24 @@ def _outcome_for(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> _Outcome
     return outcomes.pop() if len(outcomes) == 1 else _Outcome(UNDETERMINED, False)
 
 
-def _alternatives(question: Question, answer: Any) -> Iterable[Any]:
-    """Every single change of one answer: each other value of a single choice; for a multi-select, one
-    option added or removed (an exclusive option replaces the others, and a list never becomes empty)."""
+def _alternatives(question: Question, answer: Any, compared: frozenset[str]) -> Iterable[Any]:
+    """Every single change of one answer that could matter: each other value of a single choice; for a
+    multi-select, one option added or removed (an exclusive option replaces the others, and a list never
+    becomes empty). A change between values that no condition of the bank compares with (`compared`) changes
+    nothing, so it is not tried."""
     if question.kind == "single":
-        yield from (value for value in question.values if value != answer)
+        yield from (value for value in question.values if value != answer and (value in compared or answer in compared))
         return
     chosen = tuple(answer)
     exclusive = not question.exclusive_values.isdisjoint(chosen)
     for option in question.options:
         if option.value in chosen:
             rest = tuple(v for v in chosen if v != option.value)
-            if rest:
+            if rest and (option.value in compared or option.exclusive):
                 yield rest
         elif option.exclusive or exclusive:
             yield (option.value,)
-        else:
+        elif option.value in compared:
             yield chosen + (option.value,)  # put in bank order only if it turns out decisive
 
 
@@ -324,7 +326,7 @@ def decisive_answers(ruleset: Ruleset, effective: Mapping[str, Any], outcome: tu
         if answer == UNSURE:
             continue
         question = ruleset.question(qid)
-        for alternative in _alternatives(question, answer):
+        for alternative in _alternatives(question, answer, ruleset.compared.get(qid, frozenset())):
             changed[qid] = alternative
             if any(constraint.when.evaluate(changed) for constraint in ruleset.constraints):
                 continue  # answers that contradict each other are no alternative

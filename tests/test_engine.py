@@ -300,3 +300,26 @@ def test_callers_cannot_corrupt_memoised_results(ruleset):
     assert again.answers["manipulations"] == ["expansion", "cryopreservation"]
     assert again.to_dict()["path"][5]["answer"] == ["expansion", "cryopreservation"]
     assert again.answers_digest == answers_sha256(again.answers)
+
+
+def test_decisive_answers_miss_no_change_that_changes_the_outcome(ruleset):
+    """Changes between values no condition compares are skipped for speed; trying every change finds no more."""
+    from atmp_cli.engine import _alternatives
+
+    for document in sampled_documents(ruleset, 250, seed=5):
+        answers = applicable_answers(ruleset, document["answers"]).effective
+        result = classify(ruleset, answers)
+        outcome = (result.classification.code, result.classification.combined)
+        found = {(d.question, tuple(d.answer) if isinstance(d.answer, tuple) else d.answer) for d in result.decisive}
+        for qid, answer in answers.items():
+            question = ruleset.question(qid)
+            if answer == "unsure":
+                continue
+            for alternative in _alternatives(question, answer, frozenset(question.values)):  # every change
+                changed = {**answers, qid: list(alternative) if isinstance(alternative, tuple) else alternative}
+                if not check_document(ruleset, {"answers": changed}).ok:
+                    continue
+                other = outcome_of(ruleset, changed)
+                if other is not None and other != outcome:
+                    key = tuple(v for v in question.values if v in alternative) if question.kind == "multi" else alternative
+                    assert (qid, key) in found, (qid, alternative, answers)
