@@ -16,9 +16,10 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from atmp_cli import expressions
+from atmp_cli import expressions, messages
 from atmp_cli.compiler import CompiledQuestion, OutcomeFunction, Walker, compile_outcome, compile_walker
 from atmp_cli.expressions import Compiled, Node
+from atmp_cli.messages import DEFAULT_LANGUAGE, Catalogue
 
 UNSURE = "unsure"
 NOT_ATMP = "not-ATMP"
@@ -49,6 +50,7 @@ class LegalText:
     label: str
     paraphrase: str
     text: str
+    url: str = ""  # the official address of the act (EUR-Lex, the national statute); `source` is where it was copied from
 
     @property
     def presentation(self) -> str:
@@ -56,13 +58,6 @@ class LegalText:
         if not self.text:
             return "paraphrase"
         return "secondary" if self.label else "verbatim"
-
-    @property
-    def caveat(self) -> str:
-        """What the report must say next to the text so nobody mistakes it for the wording of the law."""
-        if self.presentation == "paraphrase":
-            return "paraphrase, not the wording of the law"
-        return self.label
 
 
 @dataclass(frozen=True)
@@ -137,13 +132,6 @@ class Question:
             if option and option.judgement and (option.judgement_when is None or option.judgement_when.evaluate(answers)):
                 return True
         return False
-
-    @property
-    def asked_when(self) -> str:
-        """When the question is asked, in words for people (falls back to the condition itself)."""
-        if self.when is None:
-            return "always"
-        return self.when_text or self.when.source
 
     @cached_property
     def values(self) -> tuple[str, ...]:
@@ -254,12 +242,15 @@ class Ruleset:
     country_names: dict[str, str]
     texts: dict[str, LegalText]
     labels: dict[str, str]
+    short_labels: dict[str, str]
     order: tuple[str, ...]
     root: Path
     by_id: dict[str, Question] = field(default_factory=dict)
     walker: Walker | None = None  # applicability and all rules compiled into one function (atmp_cli.compiler)
     outcome: OutcomeFunction | None = None  # the outcome alone, compiled likewise, for decisive answers
     compared: dict[str, frozenset[str]] = field(default_factory=dict)  # values each question is compared with
+    messages: Catalogue | None = None  # the program's own words, in the ruleset's language (atmp_cli.messages)
+    language: str = DEFAULT_LANGUAGE
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
@@ -274,6 +265,9 @@ class Ruleset:
 
     def definition_by_code(self, code: str) -> Definition:
         return next(d for d in self.definitions if d.code == code)
+
+    def destination(self, destination_id: str) -> Destination:
+        return next(d for d in self.destinations if d.id == destination_id)
 
 
 # ---------------------------------------------------------------------------------------------- locating
@@ -300,14 +294,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def load(ruleset_id: str = "eu") -> Ruleset:
-    """Load and validate a ruleset by id; cached, since the data never changes while atmp runs."""
+def load(ruleset_id: str = "eu", lang: str = DEFAULT_LANGUAGE) -> Ruleset:
+    """Load and validate a ruleset by id, with its texts and messages in `lang`; cached, since the data never
+    changes while atmp runs."""
     root = questions_root()
     folder = root / ruleset_id
     if not _RULESET_ID.fullmatch(ruleset_id) or not (folder / "ruleset.toml").is_file():
         known = available_rulesets()
         raise BankError(f"unknown ruleset {ruleset_id!r}{did_you_mean(ruleset_id, known)}; available: {', '.join(known)}")
-    return _Loader(folder).build()
+    try:
+        catalogue = messages.load(folder, lang)
+    except messages.CatalogueError as error:
+        raise BankError(str(error)) from None
+    return replace(_Loader(folder).build(), messages=catalogue, language=lang)
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -362,14 +361,14 @@ class _Loader:
             _read(self.folder / "ruleset.toml"),
             f"{self.folder / 'ruleset.toml'}",
             {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
-            {"disclaimer"},
+            {"disclaimer", "short_labels"},
         )
         sections = tuple(
             Section(item["id"], item["title"])
             for item in (self.fields(raw, f"{self.folder / 'ruleset.toml'}: section {raw.get('id') if isinstance(raw, dict) else raw!r}", {"id", "title"}, set())
                          for raw in meta["section"])
         )
-        missing_labels = {"not-ATMP", "undetermined", "combined_prefix"} - set(meta["labels"])
+        missing_labels = {"not-ATMP", "undetermined", "open", "combined_prefix"} - set(meta["labels"])
         if missing_labels:
             raise BankError(f"{self.folder / 'ruleset.toml'}: [labels] lacks {sorted(missing_labels)[0]!r}")
         texts = self.load_texts()
@@ -416,11 +415,20 @@ class _Loader:
             country_names=country_names,
             texts=texts,
             labels=dict(meta["labels"]),
+            short_labels=self.short_labels(meta),
             order=(),
             root=self.folder,
             by_id={q.id: q for q in questions},
         )
         return _Checker(ruleset, self.folder).check()
+
+    def short_labels(self, meta: dict[str, Any]) -> dict[str, str]:
+        """One- or two-word class names; a class without one is called by its label."""
+        short = dict(meta.get("short_labels", {}))
+        unknown = set(short) - set(meta["labels"])
+        if unknown:
+            raise BankError(f"{self.folder / 'ruleset.toml'}: [short_labels] has {sorted(unknown)[0]!r}, which [labels] lacks")
+        return {**meta["labels"], **short}
 
     def load_texts(self) -> dict[str, LegalText]:
         texts: dict[str, LegalText] = {}

@@ -25,7 +25,7 @@ from atmp_cli.bank import Ruleset
 from atmp_cli.engine import classify
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.inputs import parse_json
-from atmp_cli.render.json_out import result_dict, result_json
+from atmp_cli.serialize import to_dict, to_json_line
 from atmp_cli.result import Result
 
 STDIN = "-"
@@ -184,7 +184,7 @@ def error_row(source: str, errors: Iterable[tuple[str, str]], product: str | Non
 class ResultRow(Mapping[str, Any]):
     """A classified record: reads as the row dict ("source" plus the `classify --format json` result), but
     builds that dict only when asked. The jsonl writer encodes the result straight from cached fragments
-    (render.json_out.result_json), which is what keeps batch mode close to the speed of reading its input."""
+    (serialize.to_json_line), which is what keeps batch mode close to the speed of reading its input."""
 
     __slots__ = ("source", "result", "full_text", "_data")
 
@@ -196,7 +196,7 @@ class ResultRow(Mapping[str, Any]):
 
     def _dict(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = {"source": self.source, **result_dict(self.result, full_text=self.full_text)}
+            self._data = {"source": self.source, **to_dict(self.result, full_text=self.full_text)}
         return self._data
 
     def __getitem__(self, key: str) -> Any:
@@ -209,7 +209,7 @@ class ResultRow(Mapping[str, Any]):
         return len(self._dict())
 
     def json(self) -> str:
-        return result_json(self.result, full_text=self.full_text, extra={"source": self.source})
+        return to_json_line(self.result, full_text=self.full_text, extra={"source": self.source})
 
 
 Row = Union[ResultRow, dict]

@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Iterable
 
-from atmp_cli import spreadsheet
+from atmp_cli import spreadsheet, wording
 from atmp_cli.batch import ResultRow, Tally, errors_text, is_error
 from atmp_cli.result import Result
+from atmp_cli.wording import Wording
 
 FORMATS = ("table", "jsonl", "json", "csv")
 
@@ -58,15 +59,19 @@ def nearest_text(result: Any) -> str:
     return f"{first.id} ({first.code}{', combined' if first.combined else ''})"
 
 
+def words(row: Any) -> Wording:
+    return wording.of(row.result.ruleset)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("source", lambda r: r.source, lambda e: e["source"], share=2),
     Column("product", lambda r: r.result.product or "", lambda e: e["product"] or "", share=3),
     Column("code", lambda r: r.result.classification.code, lambda e: "error", width=12),
     Column("combined", lambda r: yes_no(r.result.classification.combined), width=8),
     Column("borderline", lambda r: yes_no(r.result.classification.borderline), width=10),
-    Column("label", lambda r: r.result.classification.label, share=2, optional=True),
-    Column("belongs", lambda r: "; ".join(r.result.belongs), share=3, optional=True),
-    Column("warnings", lambda r: "; ".join(r.result.warnings), share=2, optional=True),
+    Column("label", lambda r: words(r).label(r.result.classification), share=2, optional=True),
+    Column("belongs", lambda r: "; ".join(words(r).belongs(r.result.belongs)), share=3, optional=True),
+    Column("warnings", lambda r: "; ".join(words(r).warning(w) for w in r.result.warnings), share=2, optional=True),
     Column("hospital_exemption", lambda r: r.result.answers.get("hospital_exemption", ""), width=18, optional=True),
     Column("branches", lambda r: branches_text(r.result), share=2, optional=True),
     Column("nearest_precedent", lambda r: nearest_text(r.result), share=3, optional=True),

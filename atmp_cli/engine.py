@@ -12,13 +12,15 @@ Two ideas carry it:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from atmp_cli import __version__, precedents
+from atmp_cli.answer_set import AnswerSet
 from atmp_cli.bank import NOT_ATMP, UNDETERMINED, UNSURE, Question, Ruleset
 from atmp_cli.compiler import Outcome as _Outcome
+from atmp_cli.messages import Message
 from atmp_cli.result import (
     SCHEMA_VERSION,
     answers_sha256,
@@ -32,9 +34,6 @@ from atmp_cli.result import (
     Step,
     TestOutcome,
 )
-
-OPEN_LABEL = "open"  # label of an outcome that the answers cannot settle (an open destination)
-UNSURE_FINDING = "Answered unsure: the classification was evaluated with every possible answer."
 
 Answers = Mapping[str, Any]
 
@@ -135,25 +134,16 @@ def _outcome(ruleset: Ruleset, env: Mapping[str, Any]) -> _Outcome:
     return _Outcome(NOT_ATMP, False)
 
 
-def _label(ruleset: Ruleset, outcome: _Outcome, env: Mapping[str, Any] | None = None) -> str:
-    if outcome.code == UNDETERMINED:
-        return ruleset.labels.get(OPEN_LABEL, ruleset.labels[UNDETERMINED])
-    label = ruleset.labels[outcome.code]
-    return f"{ruleset.labels['combined_prefix']}: {label}" if outcome.combined else label
-
-
 def _destination(ruleset: Ruleset, env: Mapping[str, Any]):
     return next((d for d in ruleset.destinations if d.when.evaluate(env)), None)
 
 
-def _reason(ruleset: Ruleset, outcome: _Outcome, env: Mapping[str, Any]) -> str:
-    if outcome.code in (NOT_ATMP, UNDETERMINED):
-        destination = _destination(ruleset, env)
-        return destination.reason if destination else "None of the ATMP definitions is met."
-    reason = ruleset.definition_by_code(outcome.code).reason
-    if outcome.combined:
-        reason += " " + ruleset.rules["combined"].met
-    return reason
+def _destination_id(ruleset: Ruleset, outcome: _Outcome, env: Mapping[str, Any]) -> str | None:
+    """The destination that words the reason of an outcome that is not an ATMP class (None for a class)."""
+    if outcome.code not in (NOT_ATMP, UNDETERMINED):
+        return None
+    destination = _destination(ruleset, env)
+    return destination.id if destination else None
 
 
 def _agreement(values: list[bool]) -> bool | None:
@@ -161,24 +151,19 @@ def _agreement(values: list[bool]) -> bool | None:
     return values[0] if all(v == values[0] for v in values) else None
 
 
-def _hashable(answer: Any) -> Any:
-    return tuple(answer) if isinstance(answer, list) else answer
-
-
 @lru_cache(maxsize=4096)
 def _step(ruleset: Ruleset, qid: str, answer: Any) -> Step:
     """The path entry for one answer; cached, since the same answers recur across a batch."""
     question = ruleset.question(qid)
     if answer == UNSURE:
-        return Step(qid, question.section, answer, UNSURE_FINDING, question.definitions)
+        return Step(qid, question.section, answer, question.definitions)
     chosen = [question.option(v) for v in (answer if question.kind == "multi" else [answer])]
-    finding = " ".join(option.finding for option in chosen)
     citations = tuple(_unique(c for option in chosen for c in option.citations))
-    return Step(qid, question.section, answer, finding, citations)  # multi-select answers stay tuples: shared
+    return Step(qid, question.section, answer, citations)
 
 
-def _path(ruleset: Ruleset, effective: Mapping[str, Any]) -> list[Step]:
-    return [_step(ruleset, qid, _hashable(answer)) for qid, answer in effective.items()]
+def _path(ruleset: Ruleset, effective: AnswerSet) -> list[Step]:
+    return [_step(ruleset, qid, answer) for qid, answer in effective.items()]
 
 
 @lru_cache(maxsize=1024)
@@ -197,10 +182,9 @@ def _checks_for(ruleset: Ruleset, rule_values: tuple[tuple[bool, ...], ...], ina
             rule = ruleset.rules[test]
             holds = _agreement([values[position[test]] for values in rule_values])
             if test in inapplicable:
-                tests.append(TestOutcome(test, holds, rule.not_applicable, (), applicable=False))
-                continue
-            finding = rule.met if holds else rule.failed if holds is False else f"Depends on the unsure answers: {rule.met[0].lower()}{rule.met[1:]}"
-            tests.append(TestOutcome(test, holds, finding, rule.citations))
+                tests.append(TestOutcome(test, holds, (), applicable=False))
+            else:
+                tests.append(TestOutcome(test, holds, rule.citations))
         holds = _agreement([values[position[definition.id]] for values in rule_values])
         checks.append(Check(definition.code, holds, tuple(tests), definition.citations))
     return tuple(checks)
@@ -230,7 +214,7 @@ def _notes(ruleset: Ruleset, envs: list[dict[str, Any]], undetermined: bool, bor
     for origin, candidates in sources:
         for note in candidates:
             if all(note.when.evaluate({**env, **builtins}) for env in envs):
-                notes.append(NoteOut(note.id, note.text, note.citations, origin))
+                notes.append(NoteOut(note.id, note.citations, origin))
     return notes
 
 
@@ -258,7 +242,7 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
         if any(combo[i] != _concrete(ruleset.question(q))[0] for i, q in enumerate(unsure) if q not in relevant):
             continue
         assume = {q: combo[i] for i, q in enumerate(unsure) if q in relevant}
-        branches.append(Branch(assume, outcome.code, outcome.combined, _label(ruleset, outcome), _reason(ruleset, outcome, env)))
+        branches.append(Branch(assume, outcome.code, outcome.combined, _destination_id(ruleset, outcome, env)))
     return branches
 
 
@@ -268,14 +252,13 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
 def outcome_of(ruleset: Ruleset, answers: Answers) -> tuple[str, bool] | None:
     """The outcome alone, (class code, combined), resolving 'unsure' answers as `classify` does; None when the
     answers leave a required question unanswered. The cheap evaluation decisive answers repeat many times."""
-    outcome = _outcome_for(ruleset, _key(answers))
+    outcome = _outcome_for(ruleset, AnswerSet.of(answers))
     return None if outcome is None else (outcome.code, outcome.combined)
 
 
 @lru_cache(maxsize=1 << 16)
-def _outcome_for(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> _Outcome | None:
+def _outcome_for(ruleset: Ruleset, answers: AnswerSet) -> _Outcome | None:
     """Memoised by canonical answers: neighbouring records of a batch share most of their alternatives."""
-    answers = dict(key)
     if UNSURE not in answers.values():
         return ruleset.outcome(answers)
     # A question asked under some resolution of the unsure answers must be answered, as applicable_answers
@@ -320,7 +303,7 @@ def decisive_answers(ruleset: Ruleset, effective: Mapping[str, Any], outcome: tu
     """
     found = []
     # Without unsure answers the compiled outcome function is cheaper than any cache in front of it.
-    evaluate = ruleset.outcome if UNSURE not in effective.values() else lambda answers: _outcome_for(ruleset, _key(answers))
+    evaluate = ruleset.outcome if UNSURE not in effective.values() else lambda answers: _outcome_for(ruleset, AnswerSet(answers))
     changed = dict(effective)
     for qid, answer in effective.items():
         if answer == UNSURE:
@@ -349,41 +332,35 @@ def classify(
     *,
     product: str | None = None,
     country: str | None = None,
-    warnings: Iterable[str] = (),
+    warnings: Iterable[Any] = (),
+    case: Mapping[str, str] | None = None,
+    justifications: Mapping[str, str] | None = None,
     precedent_count: int = 3,
 ) -> Result:
     """Classify validated answers. Unanswered questions count as 'not the case'; validate first.
 
     The classification is a pure function of the answers and the country, so it is memoised: batches
-    repeat the same answer patterns (every CAR-T of a portfolio answers alike), and only the product name
-    and the caller's warnings differ from one record to the next.
+    repeat the same answer patterns (every CAR-T of a portfolio answers alike), and only the record's own
+    data (product name, case, justifications, the caller's warnings) differs from one record to the next.
     """
-    return _classify_answers(ruleset, _key(answers), country, precedent_count).for_record(product, tuple(warnings))
-
-
-def _key(answers: Answers) -> tuple[tuple[str, Any], ...]:
-    """Answers as a hashable key for the memoised functions below."""
-    return tuple((qid, tuple(value) if isinstance(value, list) else value) for qid, value in answers.items())
-
-
-def _from_key(key: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    return {qid: list(value) if isinstance(value, tuple) else value for qid, value in key}
+    shared = _classify_answers(ruleset, AnswerSet.of(answers), country, precedent_count)
+    return shared.for_record(product, tuple(warnings), case, justifications)
 
 
 def missing_answers(ruleset: Ruleset, answers: Answers) -> tuple[str, ...]:
     """The questions asked given `answers` that they leave unanswered (memoised, for batch checks)."""
-    return _missing(ruleset, _key(answers))
+    return _missing(ruleset, AnswerSet.of(answers))
 
 
 @lru_cache(maxsize=4096)
-def _missing(ruleset: Ruleset, key: tuple[tuple[str, Any], ...]) -> tuple[str, ...]:
-    return applicable_answers(ruleset, _from_key(key)).missing
+def _missing(ruleset: Ruleset, answers: AnswerSet) -> tuple[str, ...]:
+    return applicable_answers(ruleset, answers).missing
 
 
 @lru_cache(maxsize=4096)
-def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], country: str | None, precedent_count: int = 3) -> Result:
-    applicability = applicable_answers(ruleset, _from_key(key))
-    effective = applicability.effective
+def _classify_answers(ruleset: Ruleset, answers: AnswerSet, country: str | None, precedent_count: int = 3) -> Result:
+    applicability = applicable_answers(ruleset, answers)
+    effective = AnswerSet(applicability.effective)
     resolved = []
     if UNSURE not in effective.values():
         env = evaluate(ruleset, effective)
@@ -395,17 +372,12 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
     envs = [env for _, _, env in resolved]
     if len(outcomes) == 1:
         outcome = resolved[0][1]
-        classification = Classification(outcome.code, outcome.combined, _label(ruleset, outcome), _reason(ruleset, outcome, resolved[0][2]))
+        classification = Classification(outcome.code, outcome.combined, destination=_destination_id(ruleset, outcome, resolved[0][2]))
         branches: list[Branch] = []
     else:
         branches = _branches(ruleset, effective, resolved)
-        matters = _unique(q for branch in branches for q in branch.assume)
-        classification = Classification(
-            UNDETERMINED,
-            False,
-            ruleset.labels[UNDETERMINED],
-            "The outcome depends on the answers marked unsure to " + ", ".join(matters) + "; see the branches.",
-        )
+        matters = tuple(_unique(q for branch in branches for q in branch.assume))
+        classification = Classification(UNDETERMINED, False, depends_on=matters)
     decisive = decisive_answers(ruleset, effective, (classification.code, classification.combined))
     corpus = precedents.load(ruleset)
     nearest = tuple(
@@ -413,21 +385,18 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
         for m in corpus.nearest(ruleset, effective, precedent_count)
     )
     if classification.code != UNDETERMINED and any(d.judgement for d in decisive):
-        classification = Classification(classification.code, classification.combined, classification.label, classification.reason, True)
+        classification = replace(classification, borderline=True)
     undetermined = classification.code == UNDETERMINED
     belongs = []
     if classification.code == NOT_ATMP or (classification.code == UNDETERMINED and not branches):
-        belongs = _unique(d.belongs for d in (_destination(ruleset, env) for env in envs) if d)
-        destination_citations = _unique(c for env in envs for d in [_destination(ruleset, env)] if d for c in d.citations)
+        reached = [d for d in (_destination(ruleset, env) for env in envs) if d]
+        belongs = _unique(d.id for d in reached)
+        destination_citations = _unique(c for d in reached for c in d.citations)
     else:
         destination_citations = []
     path = _path(ruleset, effective)
     checks = _checks(ruleset, envs)
     notes = _notes(ruleset, envs, undetermined, classification.borderline, country)
-    all_warnings = [
-        f"answer to {qid!r} ignored: it is asked only when {ruleset.question(qid).asked_when}"
-        for qid in applicability.ignored
-    ]
     citation_ids = _unique(
         itertools.chain(
             (c for step in path for c in step.citations),
@@ -441,7 +410,6 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
         ruleset=ruleset,
-        product=None,
         classification=classification,
         path=tuple(path),
         checks=tuple(checks),
@@ -450,9 +418,16 @@ def _classify_answers(ruleset: Ruleset, key: tuple[tuple[str, Any], ...], countr
         precedents=nearest,
         belongs=tuple(belongs),
         notes=tuple(notes),
-        warnings=tuple(all_warnings),
-        answers=dict(effective),
+        answers=effective,
         citation_ids=tuple(citation_ids),
         country=country,
         answers_digest=answers_sha256(effective),
+        notices=tuple(_ignored(ruleset, qid) for qid in applicability.ignored),
     )
+
+
+def _ignored(ruleset: Ruleset, question_id: str) -> Message:
+    """The warning for an answer to a question the other answers do not ask (it has a condition, then)."""
+    question = ruleset.question(question_id)
+    condition = question.when_text or (question.when.source if question.when else "")
+    return Message.of("warning.answer_ignored", question=question_id, condition=condition)

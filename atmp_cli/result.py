@@ -1,30 +1,37 @@
-"""The classification result and its JSON form, the contract scripts depend on.
+"""The classification result as the core decides it: codes, ids and values only, never prose.
 
-Every renderer (terminal, Markdown, HTML, JSON, batch lines) starts from `Result.to_dict()`, so the formats
-cannot drift apart: they show the same content, differently laid out.
+Words are added later, by `wording` (for the JSON serialiser in `serialize` and the report document in
+`document`), from the ruleset's texts and the message catalogue of the chosen language. So one result
+can be worded in English or Swedish, and nothing the engine decided is ever re-derived from a sentence.
+
+A `Result` has two parts: the classification of the answers (memoised by the engine and shared by every
+record with the same answers) and the record's own data (product, case, justifications, warnings), set by
+`for_record`. Caches may key on the shared part only, never on the record's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+from atmp_cli.answer_set import AnswerSet
+from atmp_cli.messages import Message
 
 if TYPE_CHECKING:
-    from atmp_cli.bank import LegalText, Ruleset
+    from atmp_cli.bank import Ruleset
 
 SCHEMA_VERSION = "1"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One answered question on the decision path, with what it established and why."""
+    """One answered question on the decision path: the option findings it stands for are the ruleset's."""
 
     question: str
     section: str
-    answer: Any  # a value, or a tuple of values for a multi-select (the JSON form has a list)
-    finding: str
+    answer: Any  # a value, or a tuple of values for a multi-select (a JSON array)
     citations: tuple[str, ...]
 
 
@@ -32,9 +39,8 @@ class Step:
 class TestOutcome:
     rule: str
     holds: bool | None  # None: depends on unsure answers
-    finding: str
     citations: tuple[str, ...]
-    applicable: bool = True  # False: the test cannot apply to this product (e.g. no cells); shown as such
+    applicable: bool = True  # False: the test cannot apply to this product (e.g. no cells)
 
 
 @dataclass(frozen=True)
@@ -49,20 +55,24 @@ class Check:
 
 @dataclass(frozen=True)
 class Branch:
-    assume: dict[str, str]
+    """One resolution of the unsure answers that matter, and its outcome (with the destination, if any)."""
+
+    assume: Mapping[str, Any]
     code: str
     combined: bool
-    label: str
-    reason: str
+    destination: str | None
 
 
 @dataclass(frozen=True)
 class Classification:
+    """The outcome. Its reason is identified, not written: the definition met (by `code`), the destination
+    reached, or for an undetermined result the unsure answers it depends on."""
+
     code: str  # GTMP | sCTMP | TEP | not-ATMP | undetermined
     combined: bool
-    label: str
-    reason: str
     borderline: bool = False  # one answer on a matter of judgement, changed alone, changes the outcome
+    destination: str | None = None  # where a product that is not an ATMP (or is open) was taken
+    depends_on: tuple[str, ...] = ()  # undetermined by unsure answers: the questions that matter
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ class Decisive:
     """One single answer change that changes the outcome (class or combined)."""
 
     question: str
-    answer: Any  # the alternative value; a tuple of values for a multi-select (a list in JSON)
+    answer: Any  # the alternative value; a tuple of values for a multi-select
     code: str
     combined: bool
     judgement: bool  # the change is on a matter of judgement, not of fact
@@ -89,9 +99,8 @@ class Decisive:
 @dataclass(frozen=True)
 class NoteOut:
     id: str
-    text: str
     citations: tuple[str, ...]
-    country: str | None
+    country: str | None  # None: a note of the ruleset; else the country whose national note it is
 
 
 @dataclass(frozen=True)
@@ -99,132 +108,52 @@ class Result:
     schema_version: str
     tool_version: str
     ruleset: "Ruleset"
-    product: str | None
     classification: Classification
     path: tuple[Step, ...]
     checks: tuple[Check, ...]
     branches: tuple[Branch, ...]
     decisive: tuple[Decisive, ...]
     precedents: tuple[PrecedentMatch, ...]
-    belongs: tuple[str, ...]
+    belongs: tuple[str, ...]  # destination ids, in the order reached
     notes: tuple[NoteOut, ...]
-    warnings: tuple[str, ...]
-    answers: dict[str, Any]
+    answers: AnswerSet  # the answers that apply, in bank order
     citation_ids: tuple[str, ...]
     country: str | None
     answers_digest: str  # SHA-256 of the canonical answers, for the audit block
+    notices: tuple[Message, ...] = ()  # the engine's warnings (an answer to a question that does not apply)
+    # The record's own data, never part of the memoised classification:
+    product: str | None = None
+    warnings: tuple[Message | str, ...] = ()  # the caller's warnings (answers-file checks), then the engine's
+    case: Mapping[str, str] = field(default_factory=dict)
+    justifications: Mapping[str, str] = field(default_factory=dict)
 
-    def for_record(self, product: str | None, warnings: tuple[str, ...]) -> "Result":
-        """A copy for one record of a memoised result: its own product, warnings and answers dict.
+    def for_record(self, product: str | None, warnings: tuple[Message | str, ...] = (), case: Mapping[str, str] | None = None,
+                   justifications: Mapping[str, str] | None = None) -> "Result":
+        """A copy for one record of a memoised result: its own product, warnings, case and justifications.
 
         Cheaper than dataclasses.replace (no re-validation through __init__), which matters in batch mode.
         """
         copy = object.__new__(Result)
         copy.__dict__.update(self.__dict__)
-        answers = {qid: list(value) if isinstance(value, list) else value for qid, value in self.answers.items()}
-        copy.__dict__.update(product=product, warnings=warnings + self.warnings, answers=answers)
+        copy.__dict__.update(product=product, warnings=warnings + self.notices, case=case or {}, justifications=justifications or {})
         return copy
 
-    def to_dict(self, full_text: bool = True) -> dict[str, Any]:
-        """The JSON result. `full_text=False` (batch lines) keeps each citation's id and citation but not the
-        quoted text, and each definition test's rule and outcome but not its finding: `atmp definitions
-        --format json` and `atmp explain` have those."""
-        r = self.ruleset
-        return {
-            "schema_version": self.schema_version,
-            "tool_version": self.tool_version,
-            "ruleset": ruleset_dict(r),
-            "product": self.product,
-            "country": self.country,
-            "classification": classification_dict(self.classification),
-            "path": [step_dict(s) for s in self.path],
-            "checks": [check_dict(c, full_text) for c in self.checks],
-            "branches": [branch_dict(b) for b in self.branches],
-            "decisive": [decisive_dict(d) for d in self.decisive],
-            "precedents": [precedent_dict(p, r, full_text) for p in self.precedents],
-            "belongs": list(self.belongs),
-            "notes": [note_dict(n) for n in self.notes],
-            "citations": [citation_dict(r.texts[cid], full_text) for cid in self.citation_ids],
-            "warnings": list(self.warnings),
-            "answers": self.answers,
-        }
-
-
-# One function per part of the result, shared by to_dict and the cached serializer in render/json_out.py.
-
-
-def ruleset_dict(ruleset: "Ruleset") -> dict[str, Any]:
-    return {"id": ruleset.id, "version": ruleset.version, "legal_texts_as_of": ruleset.legal_texts_as_of}
-
-
-def classification_dict(c: Classification) -> dict[str, Any]:
-    return {"code": c.code, "combined": c.combined, "borderline": c.borderline, "label": c.label, "reason": c.reason}
-
-
-def precedent_dict(p: PrecedentMatch, ruleset: "Ruleset", full_text: bool = True) -> dict[str, Any]:
-    """A nearest precedent; batch lines (`full_text=False`) keep its id, outcome and similarity only."""
-    outcome = {"code": p.code, "combined": p.combined}
-    if not full_text:
-        return {"id": p.id, "outcome": outcome, "similarity": p.similarity}
-    from atmp_cli.precedents import load
-
-    entry = load(ruleset).by_id[p.id]
-    return {"id": p.id, "product": entry.product, "outcome": outcome, "authority": entry.authority, "date": entry.date,
-            "source": entry.source, "similarity": p.similarity}
-
-
-def decisive_dict(d: Decisive) -> dict[str, Any]:
-    answer = list(d.answer) if isinstance(d.answer, tuple) else d.answer
-    return {"question": d.question, "answer": answer, "classification": {"code": d.code, "combined": d.combined}, "judgement": d.judgement}
-
-
-def step_dict(s: Step) -> dict[str, Any]:
-    answer = list(s.answer) if isinstance(s.answer, tuple) else s.answer
-    return {"question": s.question, "section": s.section, "answer": answer, "finding": s.finding, "citations": list(s.citations)}
-
-
-def check_dict(c: Check, full_text: bool = True) -> dict[str, Any]:
-    if full_text:
-        tests = [{"rule": t.rule, "holds": t.holds, "applicable": t.applicable, "finding": t.finding, "citations": list(t.citations)} for t in c.tests]
-    else:
-        tests = [{"rule": t.rule, "holds": t.holds, "applicable": t.applicable} for t in c.tests]
-    return {"definition": c.code, "holds": c.holds, "citations": list(c.citations), "tests": tests}
-
-
-def branch_dict(b: Branch) -> dict[str, Any]:
-    return {"assume": dict(b.assume), "code": b.code, "combined": b.combined, "label": b.label, "reason": b.reason}
-
-
-def note_dict(n: NoteOut) -> dict[str, Any]:
-    return {"id": n.id, "text": n.text, "citations": list(n.citations), "country": n.country}
-
-
-def citation_dict(text: "LegalText", full_text: bool = True) -> dict[str, Any]:
-    """A legal text as cited in results and by `atmp definitions --format json`."""
-    entry: dict[str, Any] = {"id": text.id, "citation": text.citation}
-    if full_text:
-        entry.update(
-            {
-                "title": text.title,
-                "presentation": text.presentation,
-                "caveat": text.caveat,
-                "text": text.text,
-                "paraphrase": text.paraphrase,
-                "source": text.source,
-                "status": text.status,
-                "confidence": text.confidence,
-            }
-        )
-    return entry
+    @property
+    def whole_document_digest(self) -> str:
+        """SHA-256 of the answers with the record's own data (product, case, justifications): the second
+        digest of the audit block, which changes when any of them does while `answers_digest` does not."""
+        document = {"answers": self.answers, "product": self.product, "case": dict(self.case),
+                    "justifications": dict(self.justifications)}
+        return hashlib.sha256(_canonical.encode(document).encode("utf-8")).hexdigest()
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def canonical_answers_json(answers: dict[str, Any]) -> str:
+def canonical_answers_json(answers: Mapping[str, Any]) -> str:
     """The answers as canonical JSON (sorted keys, no spaces): what the audit hash is taken over."""
     return _canonical.encode(answers)
 
 
-def answers_sha256(answers: dict[str, Any]) -> str:
+def answers_sha256(answers: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_answers_json(answers).encode("utf-8")).hexdigest()

@@ -248,9 +248,9 @@ def produced_now() -> str:
 def render(result: Result, fmt: str, produced_at: str | None = None) -> str:
     """The report as a string in `fmt` (json, md, html or text for a file)."""
     if fmt == "json":
-        from atmp_cli.render.json_out import render_json
+        from atmp_cli.serialize import to_json
 
-        return render_json(result, produced_at=produced_at)
+        return to_json(result, produced_at=produced_at)
     if fmt == "md":
         from atmp_cli.render.markdown import render_markdown
 

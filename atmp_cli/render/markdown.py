@@ -1,19 +1,34 @@
-"""The classification report as Markdown: the content of `content.build(result)`, laid out for a memo.
+"""The report as Markdown, for a memo: the blocks of `document.build(result)`, laid out, no words added.
 
 Every piece of text is escaped (`md`), so a product name such as `<script>` or `[x](javascript:...)` shows
-literally and cannot inject Markdown or HTML; control characters were stripped by `content.plain`.
+literally and cannot inject Markdown or HTML; control characters were stripped by `document.plain`.
+Citation ids link to their texts further down the page, official citations to the act.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
-from atmp_cli.render.content import PARAPHRASE_LABEL, Report, build, plain
+from atmp_cli.document import (
+    Block,
+    Bullets,
+    Document,
+    Figure,
+    Inline,
+    KeyValue,
+    LegalBlock,
+    Node,
+    Paragraph,
+    Section,
+    Tree,
+    build,
+    plain,
+)
 from atmp_cli.result import Result
 
 _INLINE = re.compile(r"([\\`*_{}\[\]|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d*)([-+=.)])")  # "- x", "+ x", "=" underlines and "1. x" / "1) x" lists
+_SAFE_URL = re.compile(r"https?://[^\s()<>]+")
 
 
 def md(text: str, *, line_start: bool = True) -> str:
@@ -29,75 +44,86 @@ def md(text: str, *, line_start: bool = True) -> str:
     return "\n".join(_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), line) for line in text.split("\n"))
 
 
-def _one_line(text: str) -> str:
-    return md(" ".join(text.split()))
+def anchor(cid: str) -> str:
+    return "cite-" + re.sub(r"[^a-z0-9-]", "-", cid.lower())
 
 
-def _cites(ids: Iterable[str]) -> str:
-    ids = list(ids)
-    return " \\[" + ", ".join(f"`{cid}`" for cid in ids) + "\\]" if ids else ""
+def inline(spans: Inline) -> str:
+    out = []
+    for i, span in enumerate(spans):
+        piece = md(" ".join(span.text.split(" ")).replace("\n", " "), line_start=i == 0)
+        if span.style == "code":
+            piece = f"`{span.text}`" if "`" not in span.text else piece
+        elif span.style in ("strong", "flag") and piece.strip():
+            piece = f"**{piece}**"
+        elif span.style == "em" and piece.strip():
+            piece = f"*{piece}*"
+        if span.cite:
+            piece = f"[{piece}](#{anchor(span.cite)})"
+        elif span.href and _SAFE_URL.fullmatch(span.href):
+            piece = f"[{piece}]({span.href})"
+        out.append(piece)
+    return "".join(out)
 
 
-def _decision_path(report: Report) -> list[str]:
-    lines = ["## Decision path", ""]
-    for section in report.sections:
-        lines.append(f"- **{md(section.title)}**")
-        for question in section.questions:
-            lines.append(f"  - `{question.id}`: {_one_line(question.prompt)}")
-            for answer in question.answers:
-                lines.append(f"    - Answer: **{_one_line(answer.text)}**")
-                lines += [f"      - {_one_line(f.text)}{_cites(f.citations)}" for f in answer.findings]
-    return lines + [""]
-
-
-def _checks(report: Report) -> list[str]:
-    lines = ["## Definitions checked", ""]
-    for check in report.checks:
-        lines.append(f"- **{md(check.label)}**: {check.word}{_cites(check.citations)}")
-        lines += [f"  - {test.word}: {_one_line(test.finding)}{_cites(test.citations)}" for test in check.tests]
-    return lines + [""]
-
-
-def _cited_texts(report: Report) -> list[str]:
-    lines = ["## Legal texts cited", ""]
-    for text in report.texts:
-        lines += [f"### `{text.id}`: {_one_line(text.citation)}", ""]
-        if text.caveat:
-            lines += [f"*{_one_line(text.caveat)}*", ""]
-        if text.quoted:
-            quoted = [f"> {md(line)}" if line.strip() else ">" for line in text.body.split("\n")]
-            lines += ["\n>\n".join(quoted), ""]
-        else:
-            lines += [f"*{md(_one_line(text.body))}*", ""]
-        if text.paraphrase:
-            lines += [f"*{md(PARAPHRASE_LABEL)} {md(_one_line(text.paraphrase))}*", ""]
-        lines += [f"Status: {_one_line(text.status)}; confidence: {_one_line(text.confidence)}", ""]
-        if text.source:
-            lines += [f"Source: {_one_line(text.source)}", ""]
+def _nodes(nodes: tuple[Node, ...], depth: int) -> list[str]:
+    lines = []
+    for node in nodes:
+        lines.append("  " * depth + "- " + inline(node.label))
+        lines += _nodes(node.children, depth + 1)
     return lines
 
 
-def _audit(report: Report) -> list[str]:
-    lines = ["## Audit", "", "| Field | Value |", "|---|---|"]
-    lines += [f"| {md(label)} | {md(value)} |" for label, value in report.audit]
-    return lines + [""]
+def legal(block: LegalBlock) -> list[str]:
+    lines = [f'<a id="{anchor(block.id)}"></a>', "", f"### {inline(block.heading)}", ""]
+    if block.caveat:
+        lines += [f"*({md(block.caveat, line_start=False)})*", ""]
+    if block.quoted:
+        quoted = [f"> {md(line)}" if line.strip() else ">" for line in block.body.split("\n")]
+        lines += ["\n>\n".join(quoted), ""]
+    else:
+        lines += [f"*{md(' '.join(block.body.split()))}*", ""]
+    if block.paraphrase:
+        lines += [f"*{md(' '.join(block.paraphrase.split()))}*", ""]
+    if block.meta:
+        lines += [md(block.meta).replace("\n", "  \n"), ""]
+    return lines
 
 
-def layout(report: Report) -> str:
-    lines = [f"# {_one_line(report.label)}", "", _one_line(report.reason), ""]
-    lines += [item for flag in report.flags for item in (f"**{md(flag)}**", "")]
-    if report.product:
-        lines += [f"**Product:** {_one_line(report.product)}", ""]
-    lines += _decision_path(report) + _checks(report)
-    for section in report.lists:
-        lines += [f"## {md(section.title)}", ""]
-        for item in section.items:
-            strong = f"**{md(item.strong, line_start=False)}**" if item.strong else ""
-            text = md(item.text, line_start=not (item.lead or item.strong))
-            lines.append(f"- {md(item.lead)}{strong}{text}{_cites(item.citations)}".replace("\n", " "))
-        lines.append("")
-    lines += _cited_texts(report) + _audit(report)
-    lines += ["---", "", f"*{_one_line(report.disclaimer)}*", ""]
+def block(item: Block, depth: int = 2) -> list[str]:
+    if isinstance(item, Section):
+        lines = [f'<a id="{item.id}"></a>', "", f"{'#' * depth} {md(item.title, line_start=False)}", ""]
+        for inner in item.blocks:
+            lines += block(inner, depth + 1)
+        return lines
+    if isinstance(item, Paragraph):
+        return [inline(item.spans), ""]
+    if isinstance(item, Bullets):
+        return ["- " + inline(entry) for entry in item.items] + [""]
+    if isinstance(item, Tree):
+        return _nodes(item.nodes, 0) + [""]
+    if isinstance(item, KeyValue):
+        return ["| | |", "|---|---|"] + [f"| **{md(label, line_start=False)}** | {inline(value).replace('|', '&#124;')} |" for label, value in item.rows] + [""]
+    if isinstance(item, LegalBlock):
+        return legal(item)
+    if isinstance(item, Figure):
+        return []
+    raise TypeError(f"no Markdown layout for {type(item).__name__}")
+
+
+def layout(document: Document) -> str:
+    head = document.headline
+    lines = [f"*{md(head.kicker)}*", "", f"# {md(head.label, line_start=False)}", "", md(head.reason), ""]
+    lines += [item for flag in head.flags for item in (f"**{md(flag)}**", "")]
+    if head.product:
+        lines += [f"**{md(head.product[0], line_start=False)}** {md(head.product[1], line_start=False)}", ""]
+    for item in document.summary:
+        lines += block(item, 3)
+    lines += [f"**{md(document.verdict)}**", "", "---", "", f"## {md(document.appendix_title, line_start=False)}", ""]
+    lines += [f"- [{md(s.title, line_start=False)}](#{s.id})" for s in document.appendix] + [""]
+    for section in document.appendix:
+        lines += block(section, 3)
+    lines += ["---", "", f"*{md(' '.join(document.disclaimer.split()))}*", ""]
     return "\n".join(lines)
 
 

@@ -1,9 +1,10 @@
-"""The classification report on a terminal (rich), degrading to plain text when piped.
+"""The report on a terminal (rich), degrading to plain text when piped or written to a file.
 
-It lays out `content.build(result)`, the same content as the Markdown and HTML reports. User text (the
-product name) and legal text are never parsed as rich markup: everything goes through `Text(...)` objects,
-and highlighting is off so "1394/2007" is not coloured as a number. Rich drops colour by itself when stdout
-is not a terminal and when NO_COLOR is set.
+It lays out the blocks of `document.build(result)` and adds no words of its own. User text and legal text
+are never parsed as rich markup: everything goes through `Text(...)` objects, and highlighting is off so
+"1394/2007" is not coloured as a number. Rich drops colour by itself when stdout is not a terminal and
+when NO_COLOR is set. On stdout the summary comes alone unless the whole report is asked for, and its
+last line is the classification, so that it is on screen when the command ends.
 """
 
 from __future__ import annotations
@@ -16,125 +17,135 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
+from rich.tree import Tree as RichTree
 
-from atmp_cli.render.content import PARAPHRASE_LABEL, ListSection, Report, build
+from atmp_cli.document import (
+    Block,
+    Bullets,
+    Document,
+    Figure,
+    Headline,
+    Inline,
+    KeyValue,
+    LegalBlock,
+    Node,
+    Paragraph,
+    Section,
+    Tree,
+    build,
+)
 from atmp_cli.result import Result
 
-_STYLE = {"GTMP": "bold green", "sCTMP": "bold green", "TEP": "bold green", "not-ATMP": "bold yellow", "undetermined": "bold red"}
-_HOLDS = {True: "green", False: "yellow", None: "red"}
+_CODE_STYLE = {"not-ATMP": "bold yellow", "undetermined": "bold red"}
+_SPAN_STYLE = {"strong": "bold", "em": "italic", "code": "bold", "dim": "dim", "met": "green", "not-met": "yellow",
+               "unsure": "red", "flag": "bold yellow"}
+_ROLE_STYLE = {"flag": "bold yellow", "caveat": "italic yellow", "meta": "dim", "disclaimer": "dim", "verdict": "bold"}
 FILE_WIDTH = 100
 
 
-def _cites(ids: Iterable[str]) -> Text:
-    ids = list(ids)
-    return Text(" [" + ", ".join(ids) + "]", style="dim") if ids else Text("")
-
-
-def _heading(title: str) -> Text:
-    return Text(title, style="bold underline")
-
-
-def _bullets(items: Iterable[Text]) -> Table:
-    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1)
-    for item in items:
-        grid.add_row("•", item)
-    return grid
-
-
-def headline(report: Report) -> RenderableType:
-    body = Text()
-    body.append(report.label, style=_STYLE.get(report.code, "bold"))
-    body.append("\n" + report.reason)
-    for flag in report.flags:
-        body.append("\n" + flag, style="bold yellow")
-    if report.product:
-        body.append("\n\nProduct: ", style="bold")
-        body.append(report.product)
-    border = _STYLE.get(report.code, "bold").split()[-1]
-    return Panel(body, title=Text(report.title), title_align="left", border_style=border)
-
-
-def path_tree(report: Report) -> Tree:
-    """Section > question > answer > finding, each finding with its citation ids."""
-    tree = Tree(_heading("Decision path"))
-    for section in report.sections:
-        branch = tree.add(Text(section.title, style="bold cyan"))
-        for question in section.questions:
-            node = branch.add(Text.assemble((question.id, "bold"), ": ", question.prompt))
-            for answer in question.answers:
-                leaf = node.add(Text.assemble(("answer: ", "dim"), (answer.text, "bold")))
-                for finding in answer.findings:
-                    leaf.add(Text.assemble(finding.text, _cites(finding.citations)))
-    return tree
-
-
-def checks_tree(report: Report) -> Tree:
-    """Each ATMP definition, and which of its conditions held or failed."""
-    tree = Tree(_heading("Definitions checked"))
-    for check in report.checks:
-        node = tree.add(Text.assemble((check.label, "bold"), ": ", (check.word, _HOLDS[check.holds]), _cites(check.citations)))
-        for test in check.tests:
-            style = _HOLDS[test.holds] if test.applicable else "dim"
-            node.add(Text.assemble((f"{test.word}: ", style), test.finding, _cites(test.citations)))
-    return tree
-
-
-def list_block(section: ListSection) -> RenderableType:
-    items = [Text.assemble(item.lead, (item.strong, "bold"), item.text, _cites(item.citations)) for item in section.items]
-    return Group(_heading(section.title), _bullets(items))
-
-
-def citations_block(report: Report) -> RenderableType:
-    parts: list[RenderableType] = [_heading("Legal texts cited")]
-    for text in report.texts:
-        parts.append(Text(""))
-        parts.append(Text.assemble((text.id, "bold"), " — ", text.citation))
-        if text.caveat:
-            parts.append(Padding(Text(f"({text.caveat})", style="italic yellow"), (0, 0, 0, 2), expand=False))
-        parts.append(Padding(Text(text.body, style="" if text.quoted else "italic"), (0, 0, 0, 2), expand=False))
-        if text.paraphrase:
-            parts.append(Padding(Text(f"{PARAPHRASE_LABEL} {text.paraphrase}", style="italic"), (0, 0, 0, 2), expand=False))
-        meta = Text(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
-        if text.source:
-            meta.append(f"\nSource: {text.source}")
-        parts.append(Padding(meta, (0, 0, 0, 2), expand=False))
-    return Group(*parts)
-
-
-def audit_block(report: Report) -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in report.audit:
-        grid.add_row(Text(label), Text(value))
-    return Group(_heading("Audit"), grid)
-
-
-def blocks(report: Report) -> list[RenderableType]:
-    """The report's blocks, in reading order."""
-    out: list[RenderableType] = [headline(report), path_tree(report), checks_tree(report)]
-    out += [list_block(section) for section in report.lists]
-    out += [citations_block(report), audit_block(report), Text(report.disclaimer, style="dim")]
+def inline(spans: Inline, base: str = "") -> Text:
+    """Spans as one rich Text; an external link is kept as its address after the text (files have no links)."""
+    out = Text(style=base)
+    for span in spans:
+        out.append(span.text, style=_SPAN_STYLE.get(span.style, ""))
+        if span.href and span.href != span.text:
+            out.append(f" <{span.href}>", style="dim")
     return out
 
 
-def report(result: Result, produced_at: str | None = None) -> list[RenderableType]:
-    return blocks(build(result, produced_at))
+def _node(tree: RichTree, node: Node) -> None:
+    branch = tree.add(inline(node.label))
+    for child in node.children:
+        _node(branch, child)
 
 
-def print_report(result: Result, console: Console, produced_at: str | None = None) -> None:
-    for index, block in enumerate(report(result, produced_at)):
+def legal(block: LegalBlock) -> RenderableType:
+    parts: list[RenderableType] = [inline(block.heading)]
+    indent = (0, 0, 0, 2)
+    if block.caveat:
+        parts.append(Padding(Text(f"({block.caveat})", style="italic yellow"), indent, expand=False))
+    parts.append(Padding(Text(block.body, style="" if block.quoted else "italic"), indent, expand=False))
+    if block.paraphrase:
+        parts.append(Padding(Text(block.paraphrase, style="italic"), indent, expand=False))
+    if block.meta:
+        parts.append(Padding(Text(block.meta, style="dim"), indent, expand=False))
+    return Group(*parts)
+
+
+def block(item: Block, depth: int = 0) -> RenderableType | None:
+    """One block laid out; a drawing has no text form, and is left out."""
+    if isinstance(item, Section):
+        heading = Text(item.title, style="bold underline" if depth == 0 else "bold")
+        inner = [r for r in (block(b, depth + 1) for b in item.blocks) if r is not None]
+        return Group(heading, *inner)
+    if isinstance(item, Paragraph):
+        return inline(item.spans, _ROLE_STYLE.get(item.role, ""))
+    if isinstance(item, Bullets):
+        grid = Table.grid(padding=(0, 1))  # wrapped lines hang under the text, not under the bullet
+        grid.add_column(width=1, no_wrap=True)
+        grid.add_column(ratio=1)
+        for entry in item.items:
+            grid.add_row("•", inline(entry))
+        return grid
+    if isinstance(item, Tree):
+        tree = RichTree(Text(""), hide_root=True)
+        for node in item.nodes:
+            _node(tree, node)
+        return tree
+    if isinstance(item, KeyValue):
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, value in item.rows:
+            grid.add_row(Text(label), inline(value))
+        return grid
+    if isinstance(item, LegalBlock):
+        return legal(item)
+    if isinstance(item, Figure):
+        return None
+    raise TypeError(f"no text layout for {type(item).__name__}")
+
+
+def headline(head: Headline) -> RenderableType:
+    style = _CODE_STYLE.get(head.code, "bold green")
+    body = Text()
+    body.append(head.label, style=style)
+    body.append("\n" + head.reason)
+    for flag in head.flags:
+        body.append("\n" + flag, style="bold yellow")
+    if head.product:
+        body.append(f"\n{head.product[0]} ", style="bold")
+        body.append(head.product[1])
+    return Panel(body, title=Text(head.kicker), title_align="left", border_style=style.split()[-1])
+
+
+def blocks(document: Document, *, full: bool = True) -> list[RenderableType]:
+    """The report's blocks in reading order: the summary, then (if `full`) the appendix; the classification last."""
+    out: list[RenderableType] = [headline(document.headline)]
+    out += [r for r in (block(b) for b in document.summary) if r is not None]
+    if full:
+        out.append(Text(document.appendix_title.upper(), style="bold"))
+        out += [r for r in (block(s) for s in document.appendix) if r is not None]
+        out.append(Text(document.disclaimer, style="dim"))
+    else:
+        out.append(Text(document.extras["short_disclaimer"] + " " + document.extras["full_hint"], style="dim"))
+    out.append(Text(document.verdict, style=_CODE_STYLE.get(document.headline.code, "bold green")))
+    return out
+
+
+def print_blocks(renderables: Iterable[RenderableType], console: Console) -> None:
+    for index, renderable in enumerate(renderables):
         if index:
             console.print()
-        console.print(block)
+        console.print(renderable)
 
 
-def render_text(result: Result, *, produced_at: str | None = None, width: int = FILE_WIDTH) -> str:
+def print_report(result: Result, console: Console, produced_at: str | None = None, *, full: bool = True) -> None:
+    print_blocks(blocks(build(result, produced_at), full=full), console)
+
+
+def render_text(result: Result, *, produced_at: str | None = None, width: int = FILE_WIDTH, full: bool = True) -> str:
     """The report as plain text for a file: fixed width, no colour, no terminal codes."""
     console = Console(file=io.StringIO(), record=True, width=width, highlight=False, color_system=None, force_terminal=False)
-    print_report(result, console, produced_at)
+    print_report(result, console, produced_at, full=full)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
