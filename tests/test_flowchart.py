@@ -120,7 +120,7 @@ def test_accessible_self_contained_and_deterministic():
 
 def test_no_word_of_its_own_only_the_callers_labels():
     root = ET.fromstring(draw(example_result("digested-fat-unsure"), SWEDISH))
-    shown = {line for text in root.iter(f"{SVG}text") for line in ["".join(text.itertext())]}
+    shown = {"".join(text.itertext()) for text in root.iter(f"{SVG}text")}
     assert {"avgörande", "inte ställd", "osäker", "Utfall"} <= shown
     assert not {"decisive", "not asked", "unsure", "Outcome"} & shown
     assert root.find(f"{SVG}title").text == SWEDISH["title"]
