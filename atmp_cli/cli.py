@@ -119,13 +119,14 @@ def classify(
     session: Optional[str] = typer.Option(None, "--session", metavar="NAME", help="Continue the interrupted wizard session NAME (implies --resume; 'atmp sessions' lists them)."),
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
     product: Optional[str] = typer.Option(None, "--product", "-p", metavar="NAME", help="Product name for the report (pre-fills the wizard)."),
+    full: bool = typer.Option(False, "--full", help="Text on stdout: print the whole report (the appendix too), not only the summary. Files written with --output always hold both."),
 ) -> None:
     """Classify a product (help: CLASSIFY_HELP, which shows the answers file's shape unwrapped)."""
     from atmp_cli.commands.classify import ClassifyOptions, run
 
     options = ClassifyOptions(
         answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country,
-        ruleset=ruleset, resume=resume, session=session, save=save, product=product,
+        ruleset=ruleset, resume=resume, session=session, save=save, product=product, full=full,
     )
     raise typer.Exit(_guarded(lambda: run(options)))
 

@@ -174,7 +174,8 @@ def legal_block(words: Wording, legal: LegalText, *, with_meta: bool = False) ->
 
 
 class _Builder:
-    def __init__(self, result: Result, produced_at: str | None) -> None:
+    def __init__(self, result: Result, produced_at: str | None, screen: bool = False) -> None:
+        self.screen = screen  # the summary alone on a terminal: it must fit one screen
         self.result = result
         self.r = result.ruleset
         self.words = wording.of(result.ruleset)
@@ -223,7 +224,7 @@ class _Builder:
             for cid in met.citations[:1]:
                 legal = legal_block(w, self.r.texts[cid])
                 heading = (Span(plain(lead), "strong"), Span(" "), *legal.heading[2:])  # the citation, without the id
-                blocks.append(excerpt(replace(legal, heading=heading), m("summary.omission")))
+                blocks.append(excerpt(replace(legal, id="", heading=heading), m("summary.omission")))
         failed = []
         for check in self.result.checks:
             if check.code == c.code:
@@ -258,7 +259,7 @@ class _Builder:
         if res.notes:
             notes = self.notes(short=True)
             room = SUMMARY_LINES - estimate_lines(blocks) - HEADLINE_AND_END_LINES - estimate_lines([self.headline_paragraph()])
-            if len(notes.items) > room - 2:  # the heading and a blank line
+            if self.screen and len(notes.items) > room - 2:  # the heading and a blank line
                 keep = max(room - 3, 0)
                 more = (Span(plain(m("summary.more_notes", count=len(notes.items) - keep)), "em"),)
                 notes = Bullets(notes.items[:keep] + (more,))
@@ -326,21 +327,18 @@ class _Builder:
             sections.setdefault(step.section, []).append(node)
         tree = Tree(tuple(Node((Span(plain(self.r.section_title(sid)), "strong"),), tuple(nodes)) for sid, nodes in sections.items()))
         blocks: list[Block] = []
-        drawing = self.flowchart()
-        if drawing is not None:
-            blocks.append(drawing)
+        blocks.append(self.flowchart())
         blocks.append(tree)
         return Section("decision-path", m("section.decision_path"), tuple(blocks))
 
-    def flowchart(self) -> Figure | None:
+    def flowchart(self) -> Figure:
         """The question tree drawn, with this product's path highlighted (HTML only lays it out)."""
-        try:
-            from atmp_cli.render.flowchart import flowchart_svg
-        except ImportError:  # the drawing is an addition to the report, not a part it cannot do without
-            return None
+        from atmp_cli.render.flowchart import flowchart_svg
+
         res, m = self.result, self.m
         labels = {"title": m("flowchart.title"), "decisive": m("flowchart.decisive"), "outcome": m("flowchart.outcome"),
-                  "not_asked": m("flowchart.not_asked"), "outcome_label": self.words.label(res.classification)}
+                  "not_asked": m("flowchart.not_asked"), "unsure": m("answer.unsure"),
+                  "outcome_label": self.words.label(res.classification)}
         svg = flowchart_svg(self.r, [(s.question, s.answer) for s in res.path], [d.question for d in res.decisive],
                             res.classification.code, labels)
         return Figure(svg, m("flowchart.alt"))
@@ -472,7 +470,8 @@ def first_sentence(value: str) -> str:
 
 def excerpt(block: LegalBlock, omission: str) -> LegalBlock:
     """A legal text for the summary: its opening lines up to the first that ends a sentence, the omission
-    marked; the appendix quotes it whole. A paraphrase is never cut (nor shown as a quotation)."""
+    marked; the appendix quotes it whole (and holds its anchor: an excerpt has no id). A paraphrase is never
+    cut (nor shown as a quotation)."""
     if not block.quoted:
         return block
     lines = block.body.split("\n")
@@ -489,6 +488,7 @@ def _address(source: str) -> str:
     return source if source.startswith(("https://", "http://")) else ""
 
 
-def build(result: Result, produced_at: str | None = None) -> Document:
-    """The report's content in reading order; `produced_at` only for exported files."""
-    return _Builder(result, produced_at).build()
+def build(result: Result, produced_at: str | None = None, *, screen: bool = False) -> Document:
+    """The report's content in reading order; `produced_at` only for exported files. With `screen` (the summary
+    alone on a terminal) the summary's notes are cut to what fits one screen, the rest counted."""
+    return _Builder(result, produced_at, screen).build()

@@ -20,7 +20,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def question_schema(question: Question) -> dict[str, Any]:
     """One answer: a value of the question (or null), or for a multi-select a list of them (or null)."""
-    described: dict[str, Any] = {"title": question.prompt, "description": f"Asked when: {question.asked_when}."}
+    asked_when = question.when_text or (question.when.source if question.when else "always")
+    described: dict[str, Any] = {"title": question.prompt, "description": f"Asked when: {asked_when}."}
     if question.kind == "single":
         return {**described, "enum": [*question.allowed, None]}
     schema: dict[str, Any] = {

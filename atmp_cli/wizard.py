@@ -92,17 +92,14 @@ def help_text(ruleset: Ruleset, question: Question) -> Text:
     body = Text()
     body.append(question.prompt + "\n", style="bold")
     body.append(question.help + "\n")
+    from atmp_cli import wording
+    from atmp_cli.document import legal_block
+    from atmp_cli.render.text import legal_text
+
     for text_id in question.definitions:
-        legal = ruleset.texts[text_id]
-        body.append(f"\n{legal.citation}", style="bold")
-        body.append(f"  [{legal.id}]\n", style="dim")
-        if legal.presentation == "paraphrase":
-            body.append("(paraphrase, not the wording of the law)\n", style="italic yellow")
-            body.append(legal.paraphrase + "\n")
-            continue
-        if legal.caveat:
-            body.append(f"({legal.caveat})\n", style="italic yellow")
-        body.append(f"“{legal.text}”\n")
+        body.append("\n")
+        body.append_text(legal_text(legal_block(wording.of(ruleset), ruleset.texts[text_id], with_meta=True)))
+        body.append("\n")
     shown = precedents.load(ruleset).illustrating(question.id)
     if shown:
         body.append("\nHow the authorities answered it for published products\n", style="bold")

@@ -49,7 +49,8 @@ def assert_snapshot(filename: str, content: str) -> None:
 
 def audit_values(result: Result, produced_at: str | None = FIXED_TIME) -> list[str]:
     r = result.ruleset
-    values = [result.tool_version, r.id, r.version, r.legal_texts_as_of, answers_sha256(result.answers)]
+    values = [result.tool_version, r.id, r.version, r.legal_texts_as_of, r.language, answers_sha256(result.answers),
+              result.whole_document_digest]
     return values + ([produced_at] if produced_at else [])
 
 
@@ -76,3 +77,17 @@ def colour_codes(output: str) -> list[str]:
 
 def strip_sgr(output: str) -> str:
     return _SGR.sub("", output)
+
+
+def caveat(text) -> str:
+    """What a report says next to a legal text (its label, or that it is a paraphrase), in English."""
+    from atmp_cli import wording
+
+    return wording.of(bank.load("eu")).caveat(text)
+
+
+def label(result: Result) -> str:
+    """The classification's headline label, as every report words it (in English)."""
+    from atmp_cli import wording
+
+    return wording.of(result.ruleset).label(result.classification)

@@ -17,7 +17,7 @@ from atmp_cli.answers import check_document
 from atmp_cli.cli import app
 from atmp_cli.engine import classify
 from atmp_cli.exit_codes import ExitCode
-from atmp_cli.render.json_out import result_dict
+from atmp_cli.serialize import to_dict as result_dict
 from atmp_cli.sampling import random_document
 from batch_data import CASES, DOCUMENTS, UNDETERMINED_DOC, expected_classes
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atmp_cli.serialize import to_dict
 from atmp_cli.answers import check_document
 from atmp_cli.engine import classify
 from conftest import load_cases
@@ -23,5 +24,6 @@ def test_case_classifies_to_published_outcome(ruleset, case):
     got = {"code": result.classification.code, "combined": result.classification.combined}
     assert got == {"code": case["expected"]["code"], "combined": case["expected"]["combined"]}, case["source_url"]
     # the reasoning is there too: a path of findings and at least one citation for the outcome
-    assert result.path and all(step.finding for step in result.path)
-    assert result.classification.reason
+    data = to_dict(result)
+    assert data["path"] and all(step["finding"] for step in data["path"])
+    assert data["classification"]["reason"]

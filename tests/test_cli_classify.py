@@ -25,8 +25,13 @@ def test_classify_example_text_report(runner):
     result = runner.invoke(app, ["classify", "--example", "car-t"])
     assert result.exit_code == 0, result.stderr
     assert "Gene therapy medicinal product (GTMP)" in result.stdout
-    assert "Decision path" in result.stdout and "Legal texts cited" in result.stdout
-    assert "Gene therapy medicinal product means a biological medicinal product" in result.stdout
+    assert "Gene therapy medicinal product means a biological medicinal product" in result.stdout  # the definition met
+    assert "Decision path" not in result.stdout and "Legal texts cited" not in result.stdout  # the appendix: --full
+    assert result.stdout.rstrip().splitlines()[-1] == "Classification: Gene therapy medicinal product (GTMP)"
+    full = runner.invoke(app, ["classify", "--example", "car-t", "--full"])
+    assert full.exit_code == 0, full.stderr
+    assert "Decision path" in full.stdout and "Legal texts cited" in full.stdout and "Sources of the quoted texts" in full.stdout
+    assert full.stdout.rstrip().splitlines()[-1] == "Classification: Gene therapy medicinal product (GTMP)"
 
 
 def test_classify_json_is_stable_and_complete(runner, tmp_path):
@@ -57,7 +62,7 @@ def test_paraphrases_are_labelled_in_json(runner):
 
 
 def test_paraphrases_are_labelled_in_text(runner):
-    out = runner.invoke(app, ["classify", "--example", "cells-on-scaffold"]).stdout
+    out = runner.invoke(app, ["classify", "--example", "cells-on-scaffold", "--full"]).stdout
     assert "paraphrase, not the wording of the law" in out
     assert "“a pointer, not the wording" not in out  # a paraphrase is never laid out as a quotation
 
@@ -78,8 +83,8 @@ def test_undetermined_exits_3_with_branches(runner):
 
 def test_country_se_adds_national_notes(runner, tmp_path):
     path = write(tmp_path, {"answers": {**GOOD, "manipulations": ["cutting"]}})
-    plain = runner.invoke(app, ["classify", "--answers", path])
-    swedish = runner.invoke(app, ["classify", "--answers", path, "--country", "se"])
+    plain = runner.invoke(app, ["classify", "--answers", path, "--full"])
+    swedish = runner.invoke(app, ["classify", "--answers", path, "--country", "se", "--full"])
     assert "National Board of Health and Welfare" not in plain.stdout
     assert "National Board of Health and Welfare" in swedish.stdout
     bad = runner.invoke(app, ["classify", "--answers", path, "--country", "XX"])

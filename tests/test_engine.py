@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from atmp_cli.serialize import to_dict
 from atmp_cli.answers import check_document
 from atmp_cli.engine import applicable_answers, classify, is_asked, outcome_of
 from atmp_cli.result import answers_sha256
@@ -196,7 +197,7 @@ def test_answers_to_questions_not_asked_are_ignored_with_a_warning(ruleset):
     result = classify(ruleset, {**BASE_CELLS, "hospital_exemption": "yes", "device_kind": "medical_device"})
     assert result.classification.code == "not-ATMP"
     assert "hospital_exemption" not in result.answers and "device_kind" not in result.answers
-    assert any("device_kind" in w and "device_integral == yes" in w for w in result.warnings)
+    assert any("device_kind" in w and "device_integral == yes" in w for w in to_dict(result)["warnings"])
 
 
 @pytest.mark.parametrize(
@@ -239,13 +240,13 @@ def test_rules_from_the_law(ruleset, changes, code, combined, destination):
     result = classify(ruleset, answers)
     assert (result.classification.code, result.classification.combined) == (code, combined)
     if destination:
-        assert any(destination.lower() in b.lower() for b in result.belongs), result.belongs
+        assert any(destination.lower() in b.lower() for b in to_dict(result)["belongs"]), result.belongs
 
 
 def test_tep_reports_non_product_factors_from_the_seed(ruleset):
     result = classify(ruleset, {**BASE_CELLS, "manipulations": ["expansion"], "hospital_exemption": "no"})
-    note = next(n for n in result.notes if n.id == "tep_non_product_factors")
-    assert "surgical" in note.text and "biomaterials" in note.text
+    note = next(n for n in to_dict(result)["notes"] if n["id"] == "tep_non_product_factors")
+    assert "surgical" in note["text"] and "biomaterials" in note["text"]
 
 
 def test_swedish_notes_only_with_country(ruleset):
@@ -257,15 +258,21 @@ def test_swedish_notes_only_with_country(ruleset):
     assert "se_hospital_exemption_permit" in ids
     assert "se-lvfs-2011-3" in swedish.citation_ids
     tissue = classify(ruleset, BASE_CELLS, country="SE")
-    assert any("National Board of Health and Welfare" in n.text for n in tissue.notes)
+    assert any("National Board of Health and Welfare" in n["text"] for n in to_dict(tissue)["notes"])
 
 
 def test_same_input_gives_identical_results(ruleset):
     answers = {**BASE_CELLS, "same_essential_function": "unsure", "hospital_exemption": "no"}
     first, second = classify(ruleset, answers, product="A"), classify(ruleset, answers, product="B")
-    assert {**first.to_dict(), "product": "B"} == second.to_dict()
+    first_json, second_json = to_dict(first), to_dict(second)
+    assert first_json["audit"]["answers_sha256"] == second_json["audit"]["answers_sha256"]
+    assert first_json["audit"]["document_sha256"] != second_json["audit"]["document_sha256"]  # the product differs
+    for data in (first_json, second_json):
+        del data["audit"]["document_sha256"]
+    assert {**first_json, "product": "B"} == second_json
     assert first.answers_digest == answers_sha256(first.answers)
-    first.answers["human_use"] = "no"  # a caller changing its copy cannot reach the memoised result
+    with pytest.raises(TypeError):  # the answers are frozen: a caller cannot reach into the memoised result
+        first.answers["human_use"] = "no"
     assert classify(ruleset, answers).answers["human_use"] == "yes"
 
 
@@ -282,7 +289,7 @@ def test_doubt_rule_only_when_atmp_status_itself_is_in_doubt(ruleset):
 
 def test_swedish_tissue_note_only_for_human_cells(ruleset):
     animal = classify(ruleset, {**BASE_CELLS, "cell_source": ["xenogeneic"]}, country="SE")
-    assert not any("National Board of Health and Welfare" in n.text for n in animal.notes)
+    assert not any("National Board of Health and Welfare" in n["text"] for n in to_dict(animal)["notes"])
 
 
 def test_mixed_autologous_allogeneic_note(ruleset):
@@ -293,12 +300,14 @@ def test_mixed_autologous_allogeneic_note(ruleset):
 
 def test_callers_cannot_corrupt_memoised_results(ruleset):
     answers = {**BASE_CELLS, "manipulations": ["expansion", "cryopreservation"], "hospital_exemption": "no"}
-    first = classify(ruleset, answers).to_dict()
-    first["answers"]["manipulations"].append("other")
-    first["path"][5]["answer"].append("other")
+    first = to_dict(classify(ruleset, answers))
+    with pytest.raises(TypeError):  # the answers and multi-select answers in a result are immutable
+        first["answers"]["manipulations"] = ["other"]
+    with pytest.raises(AttributeError):
+        first["path"][5]["answer"].append("other")
     again = classify(ruleset, answers)
-    assert again.answers["manipulations"] == ["expansion", "cryopreservation"]
-    assert again.to_dict()["path"][5]["answer"] == ["expansion", "cryopreservation"]
+    assert again.answers["manipulations"] == ("expansion", "cryopreservation")
+    assert to_dict(again)["path"][5]["answer"] == ("expansion", "cryopreservation")
     assert again.answers_digest == answers_sha256(again.answers)
 
 

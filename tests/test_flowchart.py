@@ -103,7 +103,7 @@ def test_accessible_self_contained_and_deterministic():
     title, desc = (root.find(f"{SVG}{tag}") for tag in ("title", "desc"))
     assert root.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
     assert title.text == LABELS["title"]
-    assert result.classification.label in desc.text and "Yes, for human use (decisive)" in desc.text
+    assert result.ruleset.labels[result.classification.code] in desc.text and "Yes, for human use (decisive)" in desc.text
     _, _, width, height = (int(v) for v in root.get("viewBox").split())
     assert (root.get("width"), root.get("height")) == (str(width), str(height))
     assert max(float(r.get("y")) + float(r.get("height")) for r in root.iter(f"{SVG}rect")) <= height

@@ -6,7 +6,7 @@ import json
 import random
 
 from atmp_cli.engine import classify
-from atmp_cli.render.json_out import result_dict, result_json
+from atmp_cli.serialize import to_dict as result_dict, to_json_line as result_json
 from conftest import load_cases
 from atmp_cli.sampling import random_document
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from atmp_cli.render.markdown import md, render_markdown
-from reporting import FIXED_TIME, INJECTION, OUTCOMES, assert_snapshot, audit_values, cited_texts, example_result
+from reporting import FIXED_TIME, INJECTION, OUTCOMES, assert_snapshot, audit_values, cited_texts, example_result, caveat, label
 
 
 def unescape_md(text: str) -> str:
@@ -26,7 +26,7 @@ def test_markdown_quotes_every_cited_text_verbatim_with_audit(outcome):
     result = example_result(OUTCOMES[outcome])
     out = render_markdown(result, produced_at=FIXED_TIME)
     shown = unescape_md(out)
-    assert out.startswith(f"# {md(result.classification.label)}\n")
+    assert f"\n# {md(label(result), line_start=False)}\n" in out.split("## Appendix")[0]
     quoted = "\n".join(line[2:] for line in shown.splitlines() if line.startswith("> "))
     for text in cited_texts(result):
         for line in text.text.splitlines():
@@ -36,8 +36,8 @@ def test_markdown_quotes_every_cited_text_verbatim_with_audit(outcome):
             assert text.paraphrase in shown and text.paraphrase not in quoted, text.id
             assert "paraphrase, not the wording of the law" in shown.lower()
         assert text.citation in shown
-        if text.caveat:
-            assert f"*{text.caveat}*" in shown
+        if caveat(text):
+            assert f"*({caveat(text)})*" in shown
     assert "## Audit" in out
     for value in audit_values(result):
         assert f"| {md(value)} |" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atmp_cli.serialize import to_dict
 from atmp_cli.answers import check_document
 from atmp_cli.engine import classify
 
@@ -43,8 +44,8 @@ def test_2_blood_components_belong_under_the_blood_legislation(ruleset):
                "manipulations": ["centrifugation"], "intended_use": ["treat_prevent_diagnose"], "same_essential_function": "yes"}
     result = result_of(ruleset, answers)
     assert result.classification.code == "not-ATMP"
-    assert "Directive 2002/98/EC" in result.belongs[0] and "2024/1938" in result.belongs[0]
-    assert "Directive 2004/23/EC;" not in result.belongs[0]
+    assert "Directive 2002/98/EC" in to_dict(result)["belongs"][0] and "2024/1938" in to_dict(result)["belongs"][0]
+    assert "Directive 2004/23/EC;" not in to_dict(result)["belongs"][0]
 
 
 def test_3_an_autologous_graft_in_the_same_surgical_procedure_is_outside_the_tissues_directive(ruleset):
@@ -52,7 +53,7 @@ def test_3_an_autologous_graft_in_the_same_surgical_procedure_is_outside_the_tis
                "same_surgical_procedure": "yes", "intended_use": ["regenerate_repair_replace"], "same_essential_function": "yes"}
     result = result_of(ruleset, answers)
     assert result.classification.code == "not-ATMP"
-    assert "Article 2(2)(a)" in result.belongs[0] and "Article 2(5)(b)" in result.belongs[0]
+    assert "Article 2(2)(a)" in to_dict(result)["belongs"][0] and "Article 2(5)(b)" in to_dict(result)["belongs"][0]
 
 
 def test_4_the_doubt_rule_only_between_an_atmp_and_another_regime(ruleset):
@@ -65,7 +66,7 @@ def test_4_the_doubt_rule_only_between_an_atmp_and_another_regime(ruleset):
                      "intended_use": ["regenerate_repair_replace"], "same_essential_function": "unsure"}
     result = result_of(ruleset, tep_or_tissue)
     assert "doubt_rule" in note_ids(result)
-    assert "does not settle facts that are unknown" in next(n.text for n in result.notes if n.id == "doubt_rule")
+    assert "does not settle facts that are unknown" in next(n["text"] for n in to_dict(result)["notes"] if n["id"] == "doubt_rule")
 
 
 def test_5_engineered_cells_modifying_a_function_are_undetermined_never_a_device(ruleset):
@@ -73,14 +74,14 @@ def test_5_engineered_cells_modifying_a_function_are_undetermined_never_a_device
                "intended_use": ["modify_physiological_functions"], "same_essential_function": "yes"}
     result = result_of(ruleset, answers)
     assert result.classification.code == "undetermined" and "article_17" in note_ids(result)
-    assert "medical device" not in " ".join(result.belongs).replace("never medical devices", "")
+    assert "medical device" not in " ".join(to_dict(result)["belongs"]).replace("never medical devices", "")
     assert "regenerate, repair or replace" in ruleset.question("intended_use").help
 
 
 def test_6_human_cells_without_a_medicinal_purpose_point_to_the_tissues_legislation(ruleset):
     answers = {**CELLS, "cell_source": ["autologous"], "nucleic_acid": "none", "manipulations": ["expansion"],
                "intended_use": ["none_of_these"], "same_essential_function": "yes"}
-    belongs = result_of(ruleset, answers).belongs[0]
+    belongs = to_dict(result_of(ruleset, answers))["belongs"][0]
     assert "tissues and cells legislation" in belongs and "research use" in belongs and "cosmetic" not in belongs
 
 
@@ -88,7 +89,7 @@ def test_7_viable_animal_cells_not_engineered_are_undetermined(ruleset):
     answers = {**CELLS, "cell_source": ["xenogeneic"], "nucleic_acid": "none", "manipulations": ["cell_separation"],
                "intended_use": ["treat_prevent_diagnose"], "same_essential_function": "yes"}
     result = result_of(ruleset, answers)
-    assert result.classification.code == "undetermined" and "Article 17" in result.belongs[0]
+    assert result.classification.code == "undetermined" and "Article 17" in to_dict(result)["belongs"][0]
 
 
 def test_8_a_cell_free_atmp_with_a_device_is_asked_about_it_and_noted(ruleset):
@@ -121,7 +122,7 @@ def test_9_the_secondary_site_statement_is_labelled_secondary(ruleset):
 def test_11_a_natural_nucleic_acid_is_another_biological_medicinal_product(ruleset):
     answers = {"human_use": "yes", "contains_cells": "no", "nucleic_acid": "natural", "intended_use": ["treat_prevent_diagnose"]}
     result = result_of(ruleset, answers)
-    assert result.classification.code == "not-ATMP" and "biological" in result.belongs[0]
+    assert result.classification.code == "not-ATMP" and "biological" in to_dict(result)["belongs"][0]
 
 
 def test_14_every_note_and_destination_has_a_source(ruleset):

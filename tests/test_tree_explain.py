@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from atmp_cli import wording
 from atmp_cli.cli import app
 from atmp_cli.commands.tree import mermaid_text, tree_mermaid
 
@@ -19,7 +20,7 @@ def test_tree_text_shows_every_question_condition_option_and_definition(runner, 
     out = result.stdout
     for question in ruleset.questions:
         assert f"{question.id}: {question.prompt}" in out
-        assert f"asked when: {question.asked_when}" in out
+        assert f"asked when: {wording.of(ruleset).asked_when(question.id)}" in out
         for option in question.options:
             assert f"{option.value}: {option.label}" in out
     for definition in ruleset.definitions:
@@ -70,7 +71,7 @@ def test_explain_shows_prompt_help_answers_condition_and_definitions(runner, rul
     for option in question.options:
         assert f"{option.value}: {option.label}" in out
     assert "unsure:" in out
-    assert question.asked_when in out
+    assert wording.of(ruleset).asked_when(question.id) in out
     for cid in question.definitions:
         assert f"{cid} — {ruleset.texts[cid].citation}" in out
 

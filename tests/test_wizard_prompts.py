@@ -11,6 +11,10 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
+from reporting import caveat
+from atmp_cli import wording
+from atmp_cli.document import legal_block
+from atmp_cli.render.text import legal_text
 from atmp_cli import walk, wizard
 from atmp_cli.bank import UNSURE
 
@@ -145,19 +149,22 @@ def test_long_labels_wrap_under_their_start(ruleset):
 
 
 def test_help_text_quotes_verbatim_texts_and_labels_paraphrases(ruleset):
+    """The wizard's help shows each legal text exactly as the report does: the same legal-text block."""
+    words = wording.of(ruleset)
     for question in ruleset.questions:
         text = wizard.help_text(ruleset, question).plain
         assert question.help.splitlines()[0] in text
         for text_id in question.definitions:
             legal = ruleset.texts[text_id]
-            assert legal.citation in text
+            assert legal_text(legal_block(words, legal, with_meta=True)).plain in text
+            assert f"{legal.id} — {legal.citation}" in text
             if legal.presentation == "paraphrase":
                 assert legal.paraphrase in text and f"“{legal.paraphrase}" not in text
-                assert "paraphrase, not the wording of the law" in text
+                assert "(paraphrase, not the wording of the law)" in text
             else:
-                assert f"“{legal.text}”" in text
-                if legal.caveat:
-                    assert f"({legal.caveat})" in text
+                assert legal.text in text
+                if caveat(legal):
+                    assert f"({caveat(legal)})" in text
 
 
 def test_a_paraphrased_text_is_labelled(ruleset):
@@ -167,11 +174,11 @@ def test_a_paraphrased_text_is_labelled(ruleset):
     assert secondary.presentation == "secondary"
     question = dataclasses.replace(ruleset.question("hospital_exemption"), definitions=(paraphrase.id, secondary.id))
     text = wizard.help_text(ruleset, question).plain
-    assert f"{paraphrase.citation}  [{paraphrase.id}]\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
+    assert f"{paraphrase.id} — {paraphrase.citation}\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
     assert f"“{paraphrase.paraphrase}" not in text
-    # a secondary source is quoted, with what it is said before it
-    assert f"{secondary.citation}  [{secondary.id}]\n({secondary.caveat})\n“{secondary.text}”\n" in text
-    assert secondary.paraphrase not in text
+    # a secondary source is quoted, with what it is said before it, and its full paraphrase follows, labelled
+    assert f"{secondary.id} — {secondary.citation}\n({caveat(secondary)})\n{secondary.text}\n" in text
+    assert f"Paraphrase, not the wording of the law: {secondary.paraphrase}" in text
 
 
 def test_help_lists_the_published_precedents_tagged_for_the_question(ruleset):

@@ -29,6 +29,7 @@ class ClassifyOptions:
     session: str | None = None  # --session NAME: resume that one
     save: str | None = None
     product: str | None = None
+    full: bool = False  # text on stdout: the whole report, not only the summary
 
     @property
     def resuming(self) -> bool:
@@ -117,8 +118,10 @@ def run(options: ClassifyOptions) -> int:
     checked = checked_document(ruleset, name, document)
     _warn(name, checked.warnings)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
-    _warn(name, result.warnings[len(checked.warnings):])
-    write_report(result, options.fmt, options.output)
+    from atmp_cli import wording
+
+    _warn(name, [wording.of(ruleset).warning(w) for w in result.warnings[len(checked.warnings):]])
+    write_report(result, options.fmt, options.output, full=options.full)
     save = options.save or (resumed.saved_to if resumed else None)
     if save:
         from atmp_cli.session import write_answers
@@ -209,7 +212,7 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
             fail("wizard answers are incomplete: " + "; ".join(str(e) for e in checked.errors))
         result = classify(ruleset, checked.answers, product=checked.product, country=country)
         console.print()
-        write_report(result, options.fmt, options.output)
+        write_report(result, options.fmt, options.output, full=options.full)
         if save:
             session.write_answers(save, checked.product, checked.answers)
             console.print(Text(f"Answers saved to {save}", style="dim"))
@@ -264,8 +267,9 @@ def render(result: Result, fmt: str, produced_at: str | None = None) -> str:
     return render_text(result, produced_at=produced_at)
 
 
-def write_report(result: Result, fmt: str | None, output: str | None) -> None:
-    """Print the report, or export it to a file (exports carry the time they were produced).
+def write_report(result: Result, fmt: str | None, output: str | None, *, full: bool = False) -> None:
+    """Print the report, or export it to a file (exports carry the time they were produced, and always the
+    whole report). Text on stdout is the summary alone unless `full`, ending with the classification.
 
     Output on stdout never carries a time, so the same input gives the same bytes.
     """
@@ -278,6 +282,6 @@ def write_report(result: Result, fmt: str | None, output: str | None) -> None:
 
         from atmp_cli.render.text import print_report
 
-        print_report(result, Console(highlight=False, soft_wrap=False))
+        print_report(result, Console(highlight=False, soft_wrap=False), full=full)
         return
     emit(render(result, fmt, None if to_stdout else produced_now()), output)

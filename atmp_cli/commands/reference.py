@@ -8,7 +8,6 @@ from typing import Any
 from atmp_cli.commands.classify import load_ruleset
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
-from atmp_cli.result import citation_dict
 
 
 def _print_json(data: Any) -> None:
@@ -22,7 +21,10 @@ def _console():
 
 
 def list_questions(ruleset_id: str, fmt: str) -> None:
+    from atmp_cli import wording
+
     ruleset = load_ruleset(ruleset_id)
+    words = wording.of(ruleset)
     rows = [
         {
             "id": q.id,
@@ -30,7 +32,7 @@ def list_questions(ruleset_id: str, fmt: str) -> None:
             "kind": q.kind,
             "prompt": q.prompt,
             "allowed": list(q.allowed),
-            "asked_when": q.asked_when,
+            "asked_when": words.asked_when(q.id),
             "condition": q.when.source if q.when else None,
             "definitions": list(q.definitions),
         }
@@ -58,42 +60,41 @@ def show_definitions(ruleset_id: str, ids: list[str], fmt: str) -> None:
         if cid not in ruleset.texts:
             fail(f"unknown legal text id {cid!r}{did_you_mean(cid, ruleset.texts)}; see 'atmp definitions'", ExitCode.USAGE)
     texts = [ruleset.texts[cid] for cid in ids] if ids else list(ruleset.texts.values())
+    from atmp_cli import wording
+    from atmp_cli.document import legal_block
+
+    words = wording.of(ruleset)
     if fmt == "json":
-        _print_json([citation_dict(text) for text in texts])
+        from atmp_cli.serialize import citation_dict
+
+        _print_json([citation_dict(words, text) for text in texts])
         return
-    from rich.panel import Panel
     from rich.text import Text
 
-    console = _console()
-    for text in texts:
-        body = Text()
-        body.append(text.title + "\n", style="bold")
-        if text.text:
-            if text.caveat:
-                body.append(f"({text.caveat})\n", style="italic yellow")
-            body.append(text.text + "\n")
-        if text.paraphrase:
-            body.append("Paraphrase, not the wording of the law:\n", style="italic yellow")
-            body.append(text.paraphrase + "\n")
-        body.append(f"Status: {text.status}; confidence: {text.confidence}", style="dim")
-        if text.source:
-            body.append(f"\nSource: {text.source}", style="dim")
-        console.print(Panel(body, title=Text.assemble((text.id, "bold"), " — ", text.citation), title_align="left"))
-    console.print(Text(ruleset.disclaimer, style="dim"))
+    from atmp_cli.render.text import legal, print_blocks
+
+    shown = [legal(legal_block(words, text, with_meta=True)) for text in texts]
+    print_blocks([*shown, Text(ruleset.disclaimer, style="dim")], _console())
 
 
 def list_examples(ruleset_id: str, fmt: str) -> None:
+    from atmp_cli import wording
     from atmp_cli.answers import check_document
     from atmp_cli.engine import classify
     from atmp_cli.examples import example_paths, load_example
 
+    from atmp_cli import wording
+
     ruleset = load_ruleset(ruleset_id)
+    words = wording.of(ruleset)
     rows = []
     for name in example_paths(ruleset):
         document = load_example(ruleset, name)
         checked = check_document(ruleset, document)
         result = classify(ruleset, checked.answers, product=checked.product)
-        rows.append({"name": name, "product": checked.product, "classification": result.classification.label, "code": result.classification.code, "combined": result.classification.combined})
+        label = wording.of(ruleset).label(result.classification)
+        rows.append({"name": name, "product": checked.product, "classification": label, "code": result.classification.code,
+                     "combined": result.classification.combined})
     if fmt == "json":
         _print_json(rows)
         return

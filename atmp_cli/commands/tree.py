@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from atmp_cli import expressions
+from atmp_cli import expressions, wording
 from atmp_cli.bank import Question, Ruleset
 from atmp_cli.commands.classify import load_ruleset
 from atmp_cli.errors import fail
@@ -44,7 +44,7 @@ def print_tree_text(ruleset: Ruleset) -> None:
         branch = questions.add(Text(section.title, style="bold cyan"))
         for question in (q for q in ruleset.questions if q.section == section.id):
             node = branch.add(Text.assemble((question.id, "bold"), ": ", question.prompt))
-            node.add(Text.assemble(("asked when: ", "dim"), question.asked_when))
+            node.add(Text.assemble(("asked when: ", "dim"), wording.of(ruleset).asked_when(question.id)))
             if question.when and question.when_text:
                 node.add(Text.assemble(("condition: ", "dim"), question.when.source))
             answers = node.add(Text(f"answers ({kind_text(question)}):", style="dim"))
@@ -141,19 +141,20 @@ def show_tree(ruleset_id: str, fmt: str) -> None:
 
 def explain_dict(ruleset: Ruleset, question: Question) -> dict:
     from atmp_cli.precedents import entry_dict, load as load_precedents
-    from atmp_cli.result import citation_dict
+    from atmp_cli.serialize import citation_dict
 
+    words = wording.of(ruleset)
     return {
         "id": question.id,
         "section": question.section,
         "kind": question.kind,
         "prompt": question.prompt,
         "help": question.help,
-        "asked_when": question.asked_when,
+        "asked_when": words.asked_when(question.id),
         "condition": question.when.source if question.when else None,
         "options": [{"value": o.value, "label": o.label, "finding": o.finding, "citations": list(o.citations)} for o in question.options],
         "unsure": question.unsure,
-        "definitions": [citation_dict(ruleset.texts[cid]) for cid in question.definitions],
+        "definitions": [citation_dict(words, ruleset.texts[cid]) for cid in question.definitions],
         "precedents": [entry_dict(e, whole=False) for e in load_precedents(ruleset).illustrating(question.id)],
     }
 
@@ -170,7 +171,7 @@ def _print_explain(ruleset: Ruleset, question: Question) -> None:
     answers = [Text.assemble((o.value, "bold"), ": ", o.label, ("\n" + o.finding, "dim")) for o in question.options]
     if question.unsure:
         answers.append(Text.assemble(("unsure", "bold"), ": every possible answer is evaluated; the result may be undetermined"))
-    when = Text(question.asked_when)
+    when = Text(wording.of(ruleset).asked_when(question.id))
     if question.when and question.when_text:
         when.append(f"\ncondition: {question.when.source}", style="dim")
     parts = [
@@ -180,16 +181,10 @@ def _print_explain(ruleset: Ruleset, question: Question) -> None:
         block("Answers", *answers),
         block("Asked when", when),
     ]
-    definitions = []
-    for cid in question.definitions:
-        text = ruleset.texts[cid]
-        body = Text.assemble((cid, "bold"), " — ", text.citation, "\n")
-        if text.caveat:
-            body.append(f"({text.caveat})\n", style="italic yellow")
-        body.append(text.text or text.paraphrase)
-        if text.source:
-            body.append(f"\nSource: {text.source}", style="dim")
-        definitions.append(body)
+    from atmp_cli.document import legal_block
+    from atmp_cli.render.text import legal
+
+    definitions = [legal(legal_block(wording.of(ruleset), ruleset.texts[cid], with_meta=True)) for cid in question.definitions]
     if definitions:
         parts.append(block("Definitions", *definitions))
     from atmp_cli.precedents import load as load_precedents, summary_line

@@ -253,7 +253,8 @@ def flowchart_svg(
     `path` is the (question id, answer) pairs the product took (a multi-select's answer a list or tuple, or
     'unsure'); `decisive` the ids of questions whose answer changed alone changes the outcome; `outcome_code`
     a class code of `ruleset.labels` (GTMP, sCTMP, TEP, not-ATMP, undetermined). `labels` gives the words the
-    drawing needs in the reader's language: "title", "decisive", "outcome", "not_asked" and "unsure".
+    drawing needs in the reader's language: "title", "decisive", "outcome", "not_asked" and "unsure", and
+    optionally "outcome_label", the outcome as the report words it (e.g. a combined ATMP's label).
     Questions on the path carry class "taken", the others "skipped"; decisive ones also "decisive"; each box
     is a <g id="q-QUESTION_ID">, the outcome <g id="outcome">, so the page's print styles can address them.
     """
@@ -262,7 +263,7 @@ def flowchart_svg(
     if unknown:
         raise ValueError(f"not a question of ruleset {ruleset.id!r}: {', '.join(unknown)}")
     marked = set(decisive)
-    verdict = ruleset.labels[outcome_code]
+    verdict = labels.get("outcome_label") or ruleset.labels[outcome_code]
 
     bands, boxes, edges = [], [], []
     start = _Node(4, 12)

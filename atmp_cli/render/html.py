@@ -105,7 +105,8 @@ def _nodes(nodes: tuple[Node, ...]) -> list[str]:
 
 
 def legal(block: LegalBlock) -> list[str]:
-    out = [f'<section class="legal" id="{anchor(block.id)}">', f"<h4>{inline(block.heading)}</h4>"]
+    opening = f'<section class="legal" id="{anchor(block.id)}">' if block.id else '<section class="legal">'
+    out = [opening, f"<h4>{inline(block.heading)}</h4>"]
     if block.caveat:
         out.append(f'<p class="caveat">({escape(block.caveat)})</p>')
     if block.quoted:

@@ -54,10 +54,10 @@ def inline(spans: Inline) -> str:
         piece = md(" ".join(span.text.split(" ")).replace("\n", " "), line_start=i == 0)
         if span.style == "code":
             piece = f"`{span.text}`" if "`" not in span.text else piece
-        elif span.style in ("strong", "flag") and piece.strip():
-            piece = f"**{piece}**"
-        elif span.style == "em" and piece.strip():
-            piece = f"*{piece}*"
+        elif span.style in ("strong", "flag", "em") and piece.strip():
+            mark = "*" if span.style == "em" else "**"
+            core = piece.strip(" ")
+            piece = piece[: len(piece) - len(piece.lstrip(" "))] + mark + core + mark + piece[len(piece.rstrip(" ")):]
         if span.cite:
             piece = f"[{piece}](#{anchor(span.cite)})"
         elif span.href and _SAFE_URL.fullmatch(span.href):
@@ -75,7 +75,8 @@ def _nodes(nodes: tuple[Node, ...], depth: int) -> list[str]:
 
 
 def legal(block: LegalBlock) -> list[str]:
-    lines = [f'<a id="{anchor(block.id)}"></a>', "", f"### {inline(block.heading)}", ""]
+    lines = [f'<a id="{anchor(block.id)}"></a>', ""] if block.id else []
+    lines += [f"### {inline(block.heading)}", ""]
     if block.caveat:
         lines += [f"*({md(block.caveat, line_start=False)})*", ""]
     if block.quoted:

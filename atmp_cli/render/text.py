@@ -59,17 +59,34 @@ def _node(tree: RichTree, node: Node) -> None:
         _node(branch, child)
 
 
-def legal(block: LegalBlock) -> RenderableType:
-    parts: list[RenderableType] = [inline(block.heading)]
-    indent = (0, 0, 0, 2)
+def _legal_lines(block: LegalBlock) -> list[tuple[str, str]]:
+    """The parts of a legal text under its citation, with their styles, in order."""
+    lines: list[tuple[str, str]] = []
     if block.caveat:
-        parts.append(Padding(Text(f"({block.caveat})", style="italic yellow"), indent, expand=False))
-    parts.append(Padding(Text(block.body, style="" if block.quoted else "italic"), indent, expand=False))
+        lines.append((f"({block.caveat})", "italic yellow"))
+    lines.append((block.body, "" if block.quoted else "italic"))
     if block.paraphrase:
-        parts.append(Padding(Text(block.paraphrase, style="italic"), indent, expand=False))
+        lines.append((block.paraphrase, "italic"))
     if block.meta:
-        parts.append(Padding(Text(block.meta, style="dim"), indent, expand=False))
+        lines.append((block.meta, "dim"))
+    return lines
+
+
+def legal(block: LegalBlock) -> RenderableType:
+    """A legal text as the report, `explain`, `definitions` and `tree` show it: the citation (with its official
+    address), then indented the caveat, the quotation or the paraphrase, and the status."""
+    parts: list[RenderableType] = [inline(block.heading)]
+    parts += [Padding(Text(value, style=style), (0, 0, 0, 2), expand=False) for value, style in _legal_lines(block)]
     return Group(*parts)
+
+
+def legal_text(block: LegalBlock) -> Text:
+    """The same legal text as one Text, for the wizard's help pager (which wraps it itself)."""
+    out = inline(block.heading)
+    for value, style in _legal_lines(block):
+        out.append("\n")
+        out.append(value, style=style)
+    return out
 
 
 def block(item: Block, depth: int = 0) -> RenderableType | None:
@@ -141,7 +158,8 @@ def print_blocks(renderables: Iterable[RenderableType], console: Console) -> Non
 
 
 def print_report(result: Result, console: Console, produced_at: str | None = None, *, full: bool = True) -> None:
-    print_blocks(blocks(build(result, produced_at), full=full), console)
+    """The report; without `full` the summary alone, cut to fit one screen."""
+    print_blocks(blocks(build(result, produced_at, screen=not full), full=full), console)
 
 
 def render_text(result: Result, *, produced_at: str | None = None, width: int = FILE_WIDTH, full: bool = True) -> str:
