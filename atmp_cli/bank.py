@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from atmp_cli import expressions
 from atmp_cli.compiler import CompiledQuestion, OutcomeFunction, Walker, compile_outcome, compile_walker
@@ -23,6 +23,7 @@ from atmp_cli.expressions import Compiled, Node
 UNSURE = "unsure"
 NOT_ATMP = "not-ATMP"
 UNDETERMINED = "undetermined"
+SOURCE_LANGUAGE = "en"  # the language of the ruleset's own files; others are catalogues (atmp_cli.translation)
 _RULESET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a folder name under questions/, never a path
 # Set by the engine for notes: the outcome depends on unsure answers; one judgement answer decides it;
 # whether it is an ATMP at all depends on unsure answers; and
@@ -299,15 +300,27 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def load(ruleset_id: str = "eu", lang: str = SOURCE_LANGUAGE) -> Ruleset:
+    """Load and validate a ruleset by id, with its texts in `lang` (a catalogue in its lang/ folder); cached,
+    since the data never changes while atmp runs, and keyed so that load("eu") is load("eu", lang="en")."""
+    return _load(ruleset_id, lang)
+
+
 @lru_cache(maxsize=None)
-def load(ruleset_id: str = "eu") -> Ruleset:
-    """Load and validate a ruleset by id; cached, since the data never changes while atmp runs."""
+def _load(ruleset_id: str, lang: str) -> Ruleset:
     root = questions_root()
     folder = root / ruleset_id
     if not _RULESET_ID.fullmatch(ruleset_id) or not (folder / "ruleset.toml").is_file():
         known = available_rulesets()
         raise BankError(f"unknown ruleset {ruleset_id!r}{did_you_mean(ruleset_id, known)}; available: {', '.join(known)}")
-    return _Loader(folder).build()
+    if lang == SOURCE_LANGUAGE:
+        return _Loader(folder).build()
+    from atmp_cli import translation  # another language only: English reads no catalogue
+
+    return _Loader(folder, translation.reader(folder, lang)).build()
+
+
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]  # tests point the loader at a copy
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -340,8 +353,9 @@ def _read(path: Path) -> dict[str, Any]:
 class _Loader:
     """Reads the files of one ruleset folder and checks them against each other."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read: Callable[[Path], dict[str, Any]] = _read) -> None:
         self.folder = folder
+        self.read = read  # the parsed files, or (atmp_cli.translation) their tables in another language
 
     def where(self, filename: str, kind: str, entry: Any) -> str:
         return f"{self.folder / filename}: {kind} {entry!r}"
@@ -359,7 +373,7 @@ class _Loader:
 
     def build(self) -> Ruleset:
         meta = self.fields(
-            _read(self.folder / "ruleset.toml"),
+            self.read(self.folder / "ruleset.toml"),
             f"{self.folder / 'ruleset.toml'}",
             {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
             {"disclaimer"},
@@ -375,7 +389,7 @@ class _Loader:
         texts = self.load_texts()
         questions = self.load_questions({s.id for s in sections})
         rules_file = self.fields(
-            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
+            self.read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
         )
         rules = {}
         for raw in rules_file["rule"]:
@@ -426,7 +440,7 @@ class _Loader:
         texts: dict[str, LegalText] = {}
         keys = {"id", "title", "citation", "status", "confidence", "source", "label", "paraphrase", "text"}
         for path in sorted((self.folder / "legal").glob("*.toml")):
-            for raw in _read(path).get("text", []):
+            for raw in self.read(path).get("text", []):
                 where = f"{path}: text {raw.get('id')!r}"
                 item = self.fields(raw, where, keys, set())
                 if item["id"] in texts:
@@ -439,7 +453,7 @@ class _Loader:
     def load_questions(self, section_ids: set[str]) -> tuple[Question, ...]:
         path = self.folder / "questions.toml"
         questions = []
-        for raw in _read(path).get("question", []):
+        for raw in self.read(path).get("question", []):
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
                 raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
@@ -522,7 +536,7 @@ class _Loader:
         national: dict[str, tuple[Note, ...]] = {}
         names: dict[str, str] = {}
         for path in sorted((self.folder / "national").glob("*.toml")):
-            data = self.fields(_read(path), str(path), {"country", "name", "note"}, set())
+            data = self.fields(self.read(path), str(path), {"country", "name", "note"}, set())
             country = data["country"].upper()
             national[country] = self.load_notes(data["note"], f"national/{path.name}")
             names[country] = data["name"]
