@@ -14,12 +14,12 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from atmp_cli import expressions, messages
 from atmp_cli.compiler import CompiledQuestion, OutcomeFunction, Walker, compile_outcome, compile_walker
 from atmp_cli.expressions import Compiled, Node
-from atmp_cli.messages import DEFAULT_LANGUAGE, Catalogue
+from atmp_cli.messages import SOURCE_LANGUAGE, Catalogue
 
 UNSURE = "unsure"
 NOT_ATMP = "not-ATMP"
@@ -250,7 +250,7 @@ class Ruleset:
     outcome: OutcomeFunction | None = None  # the outcome alone, compiled likewise, for decisive answers
     compared: dict[str, frozenset[str]] = field(default_factory=dict)  # values each question is compared with
     messages: Catalogue | None = None  # the program's own words, in the ruleset's language (atmp_cli.messages)
-    language: str = DEFAULT_LANGUAGE
+    language: str = SOURCE_LANGUAGE
 
     def question(self, question_id: str) -> Question:
         return self.by_id[question_id]
@@ -293,20 +293,33 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def load(ruleset_id: str = "eu", lang: str = SOURCE_LANGUAGE) -> Ruleset:
+    """Load and validate a ruleset by id, with its texts in `lang` (a catalogue in its lang/ folder); cached,
+    since the data never changes while atmp runs, and keyed so that load("eu") is load("eu", lang="en")."""
+    return _load(ruleset_id, lang)
+
+
 @lru_cache(maxsize=None)
-def load(ruleset_id: str = "eu", lang: str = DEFAULT_LANGUAGE) -> Ruleset:
-    """Load and validate a ruleset by id, with its texts and messages in `lang`; cached, since the data never
-    changes while atmp runs."""
+def _load(ruleset_id: str, lang: str) -> Ruleset:
     root = questions_root()
     folder = root / ruleset_id
     if not _RULESET_ID.fullmatch(ruleset_id) or not (folder / "ruleset.toml").is_file():
         known = available_rulesets()
         raise BankError(f"unknown ruleset {ruleset_id!r}{did_you_mean(ruleset_id, known)}; available: {', '.join(known)}")
+    if lang == SOURCE_LANGUAGE:
+        loader = _Loader(folder)
+    else:
+        from atmp_cli import translation  # another language only: English reads no catalogue
+
+        loader = _Loader(folder, translation.reader(folder, lang))
     try:
         catalogue = messages.load(folder, lang)
     except messages.CatalogueError as error:
         raise BankError(str(error)) from None
-    return replace(_Loader(folder).build(), messages=catalogue, language=lang)
+    return replace(loader.build(), messages=catalogue, language=lang)
+
+
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]  # tests point the loader at a copy
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -339,8 +352,9 @@ def _read(path: Path) -> dict[str, Any]:
 class _Loader:
     """Reads the files of one ruleset folder and checks them against each other."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read: Callable[[Path], dict[str, Any]] = _read) -> None:
         self.folder = folder
+        self.read = read  # the parsed files, or (atmp_cli.translation) their tables in another language
 
     def where(self, filename: str, kind: str, entry: Any) -> str:
         return f"{self.folder / filename}: {kind} {entry!r}"
@@ -358,7 +372,7 @@ class _Loader:
 
     def build(self) -> Ruleset:
         meta = self.fields(
-            _read(self.folder / "ruleset.toml"),
+            self.read(self.folder / "ruleset.toml"),
             f"{self.folder / 'ruleset.toml'}",
             {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
             {"disclaimer", "short_labels"},
@@ -374,7 +388,7 @@ class _Loader:
         texts = self.load_texts()
         questions = self.load_questions({s.id for s in sections})
         rules_file = self.fields(
-            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
+            self.read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
         )
         rules = {}
         for raw in rules_file["rule"]:
@@ -434,7 +448,7 @@ class _Loader:
         texts: dict[str, LegalText] = {}
         keys = {"id", "title", "citation", "status", "confidence", "source", "label", "paraphrase", "text"}
         for path in sorted((self.folder / "legal").glob("*.toml")):
-            for raw in _read(path).get("text", []):
+            for raw in self.read(path).get("text", []):
                 where = f"{path}: text {raw.get('id')!r}"
                 item = self.fields(raw, where, keys, set())
                 if item["id"] in texts:
@@ -447,7 +461,7 @@ class _Loader:
     def load_questions(self, section_ids: set[str]) -> tuple[Question, ...]:
         path = self.folder / "questions.toml"
         questions = []
-        for raw in _read(path).get("question", []):
+        for raw in self.read(path).get("question", []):
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
                 raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
@@ -530,7 +544,7 @@ class _Loader:
         national: dict[str, tuple[Note, ...]] = {}
         names: dict[str, str] = {}
         for path in sorted((self.folder / "national").glob("*.toml")):
-            data = self.fields(_read(path), str(path), {"country", "name", "note"}, set())
+            data = self.fields(self.read(path), str(path), {"country", "name", "note"}, set())
             country = data["country"].upper()
             national[country] = self.load_notes(data["note"], f"national/{path.name}")
             names[country] = data["name"]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-DEFAULT_LANGUAGE = "en"
+SOURCE_LANGUAGE = "en"
 
 
 class CatalogueError(Exception):
@@ -76,17 +76,17 @@ def fields(template: str) -> set[str]:
 
 def catalogue_path(folder: Path, language: str) -> Path:
     """English sits next to the ruleset's own texts; other languages under lang/<code>/."""
-    if language == DEFAULT_LANGUAGE:
+    if language == SOURCE_LANGUAGE:
         return folder / "messages.toml"
     return folder / "lang" / language / "messages.toml"
 
 
 @lru_cache(maxsize=None)
-def load(folder: Path, language: str = DEFAULT_LANGUAGE) -> Catalogue:
+def load(folder: Path, language: str = SOURCE_LANGUAGE) -> Catalogue:
     """The catalogue of `language` for the ruleset in `folder`, checked against the English one: the same keys,
     and each message uses only the fields its English original has."""
-    english = _read(catalogue_path(folder, DEFAULT_LANGUAGE))
-    if language == DEFAULT_LANGUAGE:
+    english = _read(catalogue_path(folder, SOURCE_LANGUAGE))
+    if language == SOURCE_LANGUAGE:
         return Catalogue(language, english, catalogue_path(folder, language))
     path = catalogue_path(folder, language)
     if not path.is_file():
@@ -95,7 +95,7 @@ def load(folder: Path, language: str = DEFAULT_LANGUAGE) -> Catalogue:
     for key in sorted(set(english) - set(translated)):
         raise CatalogueError(f"{path}: missing message {key!r}")
     for key in sorted(set(translated) - set(english)):
-        raise CatalogueError(f"{path}: unknown message {key!r} (not in {catalogue_path(folder, DEFAULT_LANGUAGE).name})")
+        raise CatalogueError(f"{path}: unknown message {key!r} (not in {catalogue_path(folder, SOURCE_LANGUAGE).name})")
     for key, template in translated.items():
         extra = fields(template) - fields(english[key])
         if extra:
