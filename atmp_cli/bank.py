@@ -327,7 +327,8 @@ def check_fields(table: Any, where: str, required: set[str], optional: set[str])
     return table
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML data file, or a BankError naming it."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -359,7 +360,7 @@ class _Loader:
 
     def build(self) -> Ruleset:
         meta = self.fields(
-            _read(self.folder / "ruleset.toml"),
+            read_toml(self.folder / "ruleset.toml"),
             f"{self.folder / 'ruleset.toml'}",
             {"id", "version", "title", "legal_texts_as_of", "section", "labels"},
             {"disclaimer"},
@@ -375,7 +376,7 @@ class _Loader:
         texts = self.load_texts()
         questions = self.load_questions({s.id for s in sections})
         rules_file = self.fields(
-            _read(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
+            read_toml(self.folder / "rules.toml"), str(self.folder / "rules.toml"), {"rule", "definition"}, {"destination", "note", "constraint"}
         )
         rules = {}
         for raw in rules_file["rule"]:
@@ -426,7 +427,7 @@ class _Loader:
         texts: dict[str, LegalText] = {}
         keys = {"id", "title", "citation", "status", "confidence", "source", "label", "paraphrase", "text"}
         for path in sorted((self.folder / "legal").glob("*.toml")):
-            for raw in _read(path).get("text", []):
+            for raw in read_toml(path).get("text", []):
                 where = f"{path}: text {raw.get('id')!r}"
                 item = self.fields(raw, where, keys, set())
                 if item["id"] in texts:
@@ -439,7 +440,7 @@ class _Loader:
     def load_questions(self, section_ids: set[str]) -> tuple[Question, ...]:
         path = self.folder / "questions.toml"
         questions = []
-        for raw in _read(path).get("question", []):
+        for raw in read_toml(path).get("question", []):
             where = self.where("questions.toml", "question", raw.get("id"))
             item = self.fields(
                 raw, where, {"id", "section", "kind", "prompt", "help", "definitions", "option"},
@@ -522,7 +523,7 @@ class _Loader:
         national: dict[str, tuple[Note, ...]] = {}
         names: dict[str, str] = {}
         for path in sorted((self.folder / "national").glob("*.toml")):
-            data = self.fields(_read(path), str(path), {"country", "name", "note"}, set())
+            data = self.fields(read_toml(path), str(path), {"country", "name", "note"}, set())
             country = data["country"].upper()
             national[country] = self.load_notes(data["note"], f"national/{path.name}")
             names[country] = data["name"]
