@@ -118,7 +118,7 @@ def run(options: ClassifyOptions) -> int:
     _warn(name, checked.warnings)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
     _warn(name, result.warnings[len(checked.warnings):])
-    write_report(result, options.fmt, options.output)
+    write_report(result, options.fmt, options.output, case=checked.case, justifications=checked.justifications)
     save = options.save or (resumed.saved_to if resumed else None)
     if save:
         from atmp_cli.session import write_answers
@@ -264,14 +264,21 @@ def render(result: Result, fmt: str, produced_at: str | None = None) -> str:
     return render_text(result, produced_at=produced_at)
 
 
-def write_report(result: Result, fmt: str | None, output: str | None) -> None:
+def write_report(result: Result, fmt: str | None, output: str | None, *, case: dict[str, str] | None = None,
+                 justifications: dict[str, str] | None = None) -> None:
     """Print the report, or export it to a file (exports carry the time they were produced).
 
-    Output on stdout never carries a time, so the same input gives the same bytes.
+    Output on stdout never carries a time, so the same input gives the same bytes. The draft CAT request
+    (cat-request: Word for a .docx file, else Markdown) also takes the answers file's case and justifications.
     """
     from atmp_cli.output import emit
 
     fmt = report_format(fmt, output)
+    if fmt == "cat-request":
+        from atmp_cli.render.cat_request import export_cat_request
+
+        export_cat_request(result, output, case, justifications)
+        return
     to_stdout = output in (None, "-")
     if fmt == "text" and to_stdout:
         from rich.console import Console
