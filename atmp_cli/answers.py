@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Collection, Container
 
 from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
@@ -142,42 +142,27 @@ def contradictions(ruleset: Ruleset, answers: dict[str, Any]) -> list[FieldError
     ]
 
 
-def _check_case(raw: Any, checked: Checked) -> None:
-    """The optional `case` object: only CASE_KEYS, each free text or null."""
+def _texts(raw: Any, name: str, expected: str, known: Collection[str], unknown: str, multiline: Container[str],
+           errors: list[FieldError]) -> dict[str, str]:
+    """An optional object of free texts (`case`, `justifications`): keys from `known` (else `unknown`, with a
+    "did you mean"), each a string or null; blank ones left out, the `multiline` ones keeping their newlines."""
     if raw is None:
-        return
+        return {}
     if not isinstance(raw, dict):
-        checked.errors.append(FieldError("case", f"expected an object with the keys {', '.join(CASE_KEYS)}, got {_type_name(raw)}"))
-        return
+        errors.append(FieldError(name, f"expected {expected}, got {_type_name(raw)}"))
+        return {}
+    found = {}
     for key, value in raw.items():
-        where = f"case.{shown(key)}"
-        if key not in CASE_KEYS:
-            checked.errors.append(FieldError(where, f"unknown key{did_you_mean(key, CASE_KEYS)}; allowed: {', '.join(CASE_KEYS)}"))
+        where = f"{name}.{shown(key)}"
+        if key not in known:
+            errors.append(FieldError(where, unknown.format(did_you_mean=did_you_mean(key, known))))
             continue
-        text, error = _user_text(value, where, keep_newlines=key in MULTILINE_CASE_KEYS)
+        text, error = _user_text(value, where, keep_newlines=key in multiline)
         if error:
-            checked.errors.append(error)
+            errors.append(error)
         elif text:
-            checked.case[key] = text
-
-
-def _check_justifications(ruleset: Ruleset, raw: Any, checked: Checked) -> None:
-    """The optional `justifications` object: question ids of the bank, each with free text or null."""
-    if raw is None:
-        return
-    if not isinstance(raw, dict):
-        checked.errors.append(FieldError("justifications", f"expected an object of question id to the reason for its answer, got {_type_name(raw)}"))
-        return
-    for qid, value in raw.items():
-        where = f"justifications.{shown(qid)}"
-        if qid not in ruleset.by_id:
-            checked.errors.append(FieldError(where, f"unknown question id{did_you_mean(qid, ruleset.by_id)}"))
-            continue
-        text, error = _user_text(value, where, keep_newlines=True)
-        if error:
-            checked.errors.append(error)
-        elif text:
-            checked.justifications[qid] = text
+            found[key] = text
+    return found
 
 
 def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = True) -> Checked:
@@ -192,8 +177,10 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     checked.product, error = _user_text(document.get("product"), "product")
     if error:
         checked.errors.append(error)
-    _check_case(document.get("case"), checked)
-    _check_justifications(ruleset, document.get("justifications"), checked)
+    checked.case = _texts(document.get("case"), "case", f"an object with the keys {', '.join(CASE_KEYS)}", CASE_KEYS,
+                          f"unknown key{{did_you_mean}}; allowed: {', '.join(CASE_KEYS)}", MULTILINE_CASE_KEYS, checked.errors)
+    checked.justifications = _texts(document.get("justifications"), "justifications", "an object of question id to the reason for its answer",
+                                    ruleset.by_id, "unknown question id{did_you_mean}", ruleset.by_id, checked.errors)  # reasons: paragraphs
     raw = document.get("answers")
     if raw is None:
         raw = {}
