@@ -3,7 +3,9 @@
 `{"product": "<free text, optional>", "answers": {<question id>: <value>}}`. Unknown ids and values and
 wrong types are errors with a "did you mean" for near misses; answers to questions that do not apply are
 ignored with a warning (by the engine); questions that apply but are unanswered are errors listing their
-prompts. Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
+prompts. Two optional objects feed the draft CAT request (`atmp classify --format cat-request`) and change
+no classification: `case` (free text about the request: organisation, description, indication ...) and
+`justifications` (question id -> the user's reason for that answer). Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
 record and field in one line.
 
 A null answer is no answer, like a blank spreadsheet cell, so the blank `atmp template` (every question
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Collection, Container
 
 from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.engine import missing_answers
 
-TOP_LEVEL_KEYS = ("product", "answers")
+TOP_LEVEL_KEYS = ("product", "answers", "case", "justifications")
+CASE_KEYS = ("reference", "organisation", "assessor", "date", "description", "indication", "notes")
+MULTILINE_CASE_KEYS = frozenset({"description", "notes"})  # paragraphs: their newlines are kept
 METADATA_PREFIX = "$"  # top-level keys about the document, not part of it: ignored without a warning
 # Whole escape sequences (CSI, OSC, other ESC pairs) first: otherwise only ESC goes and "[31m" stays behind
 # as text. Newlines (\x0a) and tabs (\x09) are left to the callers, which decide what they become.
@@ -46,6 +50,8 @@ class Checked:
 
     product: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
+    case: dict[str, str] = field(default_factory=dict)  # CASE_KEYS given, cleaned; blank ones left out
+    justifications: dict[str, str] = field(default_factory=dict)  # question id -> reason, cleaned
     errors: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -54,9 +60,22 @@ class Checked:
         return not self.errors
 
 
-def clean_text(value: str) -> str:
-    """Strip ANSI escapes and control characters from user text (newlines and tabs become spaces)."""
-    return CONTROL_SEQUENCES.sub("", value.replace("\n", " ").replace("\t", " ")).strip()
+def clean_text(value: str, *, keep_newlines: bool = False) -> str:
+    """Strip ANSI escapes and control characters from user text. Tabs become spaces, and so do newlines
+    unless `keep_newlines` (a description in paragraphs; carriage returns go, as control characters)."""
+    text = value.replace("\t", " ") if keep_newlines else value.replace("\n", " ").replace("\t", " ")
+    return CONTROL_SEQUENCES.sub("", text).strip()
+
+
+def _user_text(value: Any, where: str, *, keep_newlines: bool = False) -> tuple[str | None, FieldError | None]:
+    """Free text from the user, cleaned (None for null or blank), or the error that rejects it."""
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, FieldError(where, f"expected a string, got {_type_name(value)}")
+    if not _encodable(value):
+        return None, FieldError(where, "not valid Unicode text (it holds a lone surrogate)")
+    return clean_text(value, keep_newlines=keep_newlines) or None, None
 
 
 def shown(text: str) -> str:
@@ -123,6 +142,29 @@ def contradictions(ruleset: Ruleset, answers: dict[str, Any]) -> list[FieldError
     ]
 
 
+def _texts(raw: Any, name: str, expected: str, known: Collection[str], unknown: str, multiline: Container[str],
+           errors: list[FieldError]) -> dict[str, str]:
+    """An optional object of free texts (`case`, `justifications`): keys from `known` (else `unknown`, with a
+    "did you mean"), each a string or null; blank ones left out, the `multiline` ones keeping their newlines."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        errors.append(FieldError(name, f"expected {expected}, got {_type_name(raw)}"))
+        return {}
+    found = {}
+    for key, value in raw.items():
+        where = f"{name}.{shown(key)}"
+        if key not in known:
+            errors.append(FieldError(where, unknown.format(did_you_mean=did_you_mean(key, known))))
+            continue
+        text, error = _user_text(value, where, keep_newlines=key in multiline)
+        if error:
+            errors.append(error)
+        elif text:
+            found[key] = text
+    return found
+
+
 def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = True) -> Checked:
     """Check types, ids and values; with `require_complete`, also that every applicable question is answered."""
     checked = Checked()
@@ -132,13 +174,13 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     for key in document:
         if key not in TOP_LEVEL_KEYS and not key.startswith(METADATA_PREFIX):
             checked.warnings.append(f"unknown top-level key {key!r} ignored{did_you_mean(key, TOP_LEVEL_KEYS)}")
-    product = document.get("product")
-    if product is not None and not isinstance(product, str):
-        checked.errors.append(FieldError("product", f"expected a string, got {_type_name(product)}"))
-    elif product is not None and not _encodable(product):
-        checked.errors.append(FieldError("product", "not valid Unicode text (it holds a lone surrogate)"))
-    elif product is not None:
-        checked.product = clean_text(product) or None
+    checked.product, error = _user_text(document.get("product"), "product")
+    if error:
+        checked.errors.append(error)
+    checked.case = _texts(document.get("case"), "case", f"an object with the keys {', '.join(CASE_KEYS)}", CASE_KEYS,
+                          f"unknown key{{did_you_mean}}; allowed: {', '.join(CASE_KEYS)}", MULTILINE_CASE_KEYS, checked.errors)
+    checked.justifications = _texts(document.get("justifications"), "justifications", "an object of question id to the reason for its answer",
+                                    ruleset.by_id, "unknown question id{did_you_mean}", ruleset.by_id, checked.errors)  # reasons: paragraphs
     raw = document.get("answers")
     if raw is None:
         raw = {}

@@ -339,7 +339,8 @@ def check_fields(table: Any, where: str, required: set[str], optional: set[str])
     return table
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML data file, or a BankError naming it."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -352,7 +353,7 @@ def _read(path: Path) -> dict[str, Any]:
 class _Loader:
     """Reads the files of one ruleset folder and checks them against each other."""
 
-    def __init__(self, folder: Path, read: Callable[[Path], dict[str, Any]] = _read) -> None:
+    def __init__(self, folder: Path, read: Callable[[Path], dict[str, Any]] = read_toml) -> None:
         self.folder = folder
         self.read = read  # the parsed files, or (atmp_cli.translation) their tables in another language
 

@@ -34,6 +34,10 @@ Answers file: {"product": "name", "answers": {"id": "value", "id": ["value"]}}
 
 Start from 'atmp template' (or 'atmp examples NAME'); 'atmp schema' checks a file, 'atmp questions' lists
 the ids and values.
+
+For a draft of EMA's ATMP classification request (--format cat-request, or --output FILE.docx for Word),
+the file may also hold "case" (reference, organisation, assessor, date, description, indication, notes)
+and "justifications" (question id: your reason for that answer).
 """
 
 app = typer.Typer(
@@ -58,6 +62,7 @@ class ReportFormat(str, Enum):
     json = "json"
     md = "md"
     html = "html"
+    cat_request = "cat-request"
 
 
 class ListFormat(str, Enum):
@@ -111,8 +116,8 @@ def root(
 def classify(
     answers: Optional[str] = typer.Option(None, "--answers", "-a", metavar="FILE", help="Answers file (JSON); '-' reads stdin. Without it, the wizard asks at a terminal."),
     example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
-    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Report format: text (default), json, md (Markdown) or html. With --output, taken from FILE's extension unless given."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block."),
+    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Report format: text (default), json, md (Markdown), html, or cat-request (a draft of EMA's ATMP classification request form, in Markdown; Word with --output FILE.docx). With --output, taken from FILE's extension unless given."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block; a .docx FILE gets the draft CAT request in Word."),
     country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
     ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted wizard session: the latest, or at a terminal with several, the one you pick (see 'atmp sessions'). It remembers --save."),

@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO, Any, Mapping
 
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
@@ -19,18 +19,20 @@ def _umask() -> int:
 
 
 class AtomicOutput:
-    """A text stream to `path` that only replaces it on `commit()`; `discard()` leaves the target untouched.
+    """A stream to `path` (text, or bytes with `binary`) that only replaces it on `commit()`; `discard()`
+    leaves the target untouched.
 
     Rows stream into a temporary file beside the target (same file system, so the rename is atomic). A target
     that is not a regular file (/dev/null, a pipe) is written directly, since it cannot be renamed over.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, binary: bool = False) -> None:
         self.target = Path(path)
         self.temp: Path | None = None
+        mode: dict[str, Any] = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
         if self.target.exists() and not self.target.is_file():
             try:
-                self.stream: IO[str] = self.target.open("w", encoding="utf-8", newline="")
+                self.stream: IO[Any] = self.target.open(**mode)
             except OSError as error:
                 fail(f"{path}: cannot write: {error.strerror}")
             return
@@ -41,7 +43,7 @@ class AtomicOutput:
             fail(f"{path}: cannot write: {error.strerror}")
         self.temp = Path(temp)
         os.chmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; the result should read like any file the user writes
-        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self.stream = os.fdopen(handle, **mode)
 
     def commit(self) -> None:
         try:
@@ -59,9 +61,9 @@ class AtomicOutput:
             self.temp.unlink(missing_ok=True)
 
 
-def write_atomic(path: str, content: str) -> None:
-    """Never leave a half-written file: write beside the target, then rename over it."""
-    output = AtomicOutput(path)
+def write_atomic(path: str, content: str | bytes) -> None:
+    """Never leave a half-written file: write beside the target, then rename over it (bytes as they are)."""
+    output = AtomicOutput(path, binary=isinstance(content, bytes))
     try:
         output.stream.write(content)
     except OSError as error:

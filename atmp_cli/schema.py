@@ -3,8 +3,9 @@
 For editors and other tools that check a file before atmp sees it. It says what answers.check_document
 says about a file's shape: the question ids (an unknown one is an error), each question's allowed values
 (`unsure` where the bank allows it), multi-selects as non-empty lists without repeats, exclusive options
-alone, null for not answered, an optional product name. Top-level keys other than `product` and `answers`
-are accepted, as atmp accepts them (ignored, with a warning unless they start with '$'). What a schema
+alone, null for not answered, an optional product name, and the optional `case` and `justifications` of
+the draft CAT request. Other top-level keys are accepted, as atmp accepts them (ignored, with a warning
+unless they start with '$'). What a schema
 cannot say is left to atmp: which questions must be answered depends on the other answers (`atmp questions`
 shows when each is asked). A test checks that the schema and the loader accept the same documents.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from atmp_cli.answers import CASE_KEYS
 from atmp_cli.bank import Question, Ruleset
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -64,6 +66,18 @@ def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
                 "description": "Question id to answer.",
                 "properties": {q.id: question_schema(q) for q in ruleset.questions},
                 "additionalProperties": False,
+            },
+            "case": {
+                "type": ["object", "null"],
+                "description": "About the request, for the draft CAT request (--format cat-request): free text, null or blank for not given.",
+                "properties": {key: {"type": ["string", "null"]} for key in CASE_KEYS},
+                "additionalProperties": False,
+            },
+            "justifications": {
+                "type": ["object", "null"],
+                "description": "Question id to the reason for its answer, shown in the draft CAT request.",
+                "propertyNames": {"enum": [q.id for q in ruleset.questions]},
+                "additionalProperties": {"type": ["string", "null"]},
             },
         },
     }

@@ -176,10 +176,21 @@ def context(result: Result, full_text: bool = True, produced_at: str | None = No
 
 
 def to_dict(result: Result, *, full_text: bool = True, produced_at: str | None = None) -> dict[str, Any]:
-    """The JSON result as a dict. `full_text=False` (batch lines) keeps each citation's id and citation but
-    not the quoted text, and each definition test's rule and outcome but not its finding."""
+    """The JSON result as a dict, with the types `json.loads` gives. `full_text=False` (batch lines) keeps each
+    citation's id and citation but not the quoted text, and each definition test's rule and outcome but not
+    its finding."""
     ctx = context(result, full_text, produced_at)
-    return {f.key: f.of(ctx) for f in FIELDS}
+    return {f.key: native(f.of(ctx)) for f in FIELDS}
+
+
+def native(value: Any) -> Any:
+    """A value as `json.loads` would give it back: tuples as lists, the frozen answers as a plain dict, so a
+    caller may change its copy and reads the same types as from the JSON file."""
+    if isinstance(value, dict):
+        return {key: native(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [native(item) for item in value]
+    return value
 
 
 def to_json(result: Result, *, produced_at: str | None = None) -> str:

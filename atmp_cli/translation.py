@@ -47,7 +47,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from atmp_cli.bank import SOURCE_LANGUAGE, BankError, _read, did_you_mean
+from atmp_cli.bank import SOURCE_LANGUAGE, BankError, did_you_mean, read_toml
 
 LANG_FOLDER = "lang"
 CATALOGUE = "ruleset.toml"
@@ -155,7 +155,7 @@ def read_raw(folder: Path) -> dict[str, dict[str, Any]]:
     """The files bank's loader reads from a ruleset folder, parsed, by their path inside it."""
     paths = [folder / name for name in ("ruleset.toml", "questions.toml", "rules.toml")]
     paths += sorted((folder / "legal").glob("*.toml")) + sorted((folder / "national").glob("*.toml"))
-    return {path.relative_to(folder).as_posix(): _read(path) for path in paths}
+    return {path.relative_to(folder).as_posix(): read_toml(path) for path in paths}
 
 
 def languages(folder: Path) -> list[str]:
@@ -176,5 +176,5 @@ def catalogue_path(folder: Path, lang: str) -> Path:
 def reader(folder: Path, lang: str) -> Callable[[Path], dict[str, Any]]:
     """What bank's loader reads instead of a ruleset's files: their tables with `lang`'s texts."""
     path = catalogue_path(folder, lang)
-    tables = apply(read_raw(folder), _read(path), path)
+    tables = apply(read_raw(folder), read_toml(path), path)
     return lambda file: tables[file.relative_to(folder).as_posix()]

@@ -301,13 +301,11 @@ def test_mixed_autologous_allogeneic_note(ruleset):
 def test_callers_cannot_corrupt_memoised_results(ruleset):
     answers = {**BASE_CELLS, "manipulations": ["expansion", "cryopreservation"], "hospital_exemption": "no"}
     first = to_dict(classify(ruleset, answers))
-    with pytest.raises(TypeError):  # the answers and multi-select answers in a result are immutable
-        first["answers"]["manipulations"] = ["other"]
-    with pytest.raises(AttributeError):
-        first["path"][5]["answer"].append("other")
+    first["answers"]["manipulations"].append("other")  # the JSON dict is the caller's own copy
+    first["path"][5]["answer"].append("other")
     again = classify(ruleset, answers)
     assert again.answers["manipulations"] == ("expansion", "cryopreservation")
-    assert to_dict(again)["path"][5]["answer"] == ("expansion", "cryopreservation")
+    assert to_dict(again)["path"][5]["answer"] == ["expansion", "cryopreservation"]
     assert again.answers_digest == answers_sha256(again.answers)
 
 

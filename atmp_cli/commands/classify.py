@@ -117,7 +117,8 @@ def run(options: ClassifyOptions) -> int:
                  "run 'atmp classify --resume' at a terminal", ExitCode.USAGE)
     checked = checked_document(ruleset, name, document)
     _warn(name, checked.warnings)
-    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
+    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings,
+                      case=checked.case, justifications=checked.justifications)
     from atmp_cli import wording
 
     _warn(name, [wording.of(ruleset).warning(w) for w in result.warnings[len(checked.warnings):]])
@@ -271,11 +272,17 @@ def write_report(result: Result, fmt: str | None, output: str | None, *, full: b
     """Print the report, or export it to a file (exports carry the time they were produced, and always the
     whole report). Text on stdout is the summary alone unless `full`, ending with the classification.
 
-    Output on stdout never carries a time, so the same input gives the same bytes.
+    Output on stdout never carries a time, so the same input gives the same bytes. The draft CAT request
+    (cat-request: Word for a .docx file, else Markdown) is written from the same result, with its case.
     """
     from atmp_cli.output import emit
 
     fmt = report_format(fmt, output)
+    if fmt == "cat-request":
+        from atmp_cli.render.cat_request import export_cat_request
+
+        export_cat_request(result, output)
+        return
     to_stdout = output in (None, "-")
     if fmt == "text" and to_stdout:
         from rich.console import Console

@@ -1,6 +1,8 @@
-"""Renderers: the same Result as terminal text, JSON, Markdown or HTML."""
+"""Renderers: the same Result as terminal text, JSON, Markdown or HTML, and the draft CAT request."""
 
-FORMATS_BY_EXTENSION = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
+# A .docx file can only be the draft CAT request (render/cat_request.py), written in Word.
+FORMATS_BY_EXTENSION = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text",
+                        ".docx": "cat-request"}
 
 
 def format_for_path(path: str) -> str | None:
