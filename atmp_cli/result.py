@@ -200,8 +200,8 @@ def note_dict(n: NoteOut) -> dict[str, Any]:
 
 
 def citation_dict(text: "LegalText", full_text: bool = True) -> dict[str, Any]:
-    """A legal text as cited in results and by `atmp definitions --format json`."""
-    entry: dict[str, Any] = {"id": text.id, "citation": text.citation}
+    """A legal text as cited in results and by `atmp definitions --format json`; `url` is the official text."""
+    entry: dict[str, Any] = {"id": text.id, "citation": text.citation, "url": text.url}
     if full_text:
         entry.update(
             {
