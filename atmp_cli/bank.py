@@ -25,6 +25,7 @@ UNSURE = "unsure"
 NOT_ATMP = "not-ATMP"
 UNDETERMINED = "undetermined"
 _RULESET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a folder name under questions/, never a path
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")  # scheme, a host with a dot, no spaces
 # Set by the engine for notes: the outcome depends on unsure answers; one judgement answer decides it;
 # whether it is an ATMP at all depends on unsure answers; and
 # whether it is an ATMP or a product of another regime (tissues and cells, blood, devices) does, which is
@@ -39,7 +40,11 @@ class BankError(Exception):
 
 @dataclass(frozen=True)
 class LegalText:
-    """One legal text as collected in shared/legal, with how far it may be presented as the law's words."""
+    """One legal text as collected in shared/legal, with how far it may be presented as the law's words.
+
+    `source` is where the quotation was copied from (for an audit); `url` is the official text a reader must
+    consult: the act on EUR-Lex, the statute in the Swedish government's database, the authority's own page.
+    """
 
     id: str
     title: str
@@ -47,10 +52,10 @@ class LegalText:
     status: str
     confidence: str
     source: str
+    url: str
     label: str
     paraphrase: str
     text: str
-    url: str = ""  # the official address of the act (EUR-Lex, the national statute); `source` is where it was copied from
 
     @property
     def presentation(self) -> str:
@@ -447,7 +452,7 @@ class _Loader:
 
     def load_texts(self) -> dict[str, LegalText]:
         texts: dict[str, LegalText] = {}
-        keys = {"id", "title", "citation", "status", "confidence", "source", "label", "paraphrase", "text"}
+        keys = {"id", "title", "citation", "status", "confidence", "source", "url", "label", "paraphrase", "text"}
         for path in sorted((self.folder / "legal").glob("*.toml")):
             for raw in self.read(path).get("text", []):
                 where = f"{path}: text {raw.get('id')!r}"
@@ -456,6 +461,8 @@ class _Loader:
                     raise BankError(f"{where}: duplicate legal text id")
                 if not item["text"].strip() and not item["paraphrase"].strip():
                     raise BankError(f"{where}: neither a quotation nor a paraphrase")
+                if not isinstance(item["url"], str) or not _WEB_ADDRESS.fullmatch(item["url"]):
+                    raise BankError(f"{where}: 'url' must be the http(s) address of the official text, not {item['url']!r}")
                 texts[item["id"]] = LegalText(**{k: item[k].strip() if k in ("text", "paraphrase") else item[k] for k in keys})
         return texts
 

@@ -74,8 +74,8 @@ def precedent_dict(ruleset: Ruleset, p: PrecedentMatch, full_text: bool = True) 
 
 
 def citation_dict(words: Wording, text: LegalText, full_text: bool = True) -> dict[str, Any]:
-    """A legal text as cited in results and by `atmp definitions --format json`."""
-    entry: dict[str, Any] = {"id": text.id, "citation": text.citation}
+    """A legal text as cited in results and by `atmp definitions --format json`; `url` is the official text."""
+    entry: dict[str, Any] = {"id": text.id, "citation": text.citation, "url": text.url}
     if full_text:
         entry.update(
             {

@@ -126,6 +126,11 @@ def edit(path: Path, old: str, new: str) -> None:
         ("rules.toml", 'id = "combined"', 'id = "combined_atmp"', "no rule 'combined'"),
         ("ruleset.toml", 'undetermined = "Undetermined', 'undecided = "Undetermined', "[labels] lacks 'undetermined'"),
         ("ruleset.toml", 'id = "device"\ntitle', 'id = "device"\ntitel', "section 'device': unknown key 'titel' (did you mean 'title'?)"),
+        ("legal/eu.toml", 'url = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', "", "text 'reg1394-art2-1-a': missing key 'url'"),
+        ("legal/eu.toml", 'url = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', 'url = ""\n', "text 'reg1394-art2-1-a': 'url' must be the http(s) address of the official text, not ''"),
+        ("legal/eu.toml", 'url = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', 'url = "eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', "text 'reg1394-art2-1-a': 'url' must be the http(s) address"),
+        ("legal/se.toml", 'url = "https://rkrattsbaser.gov.se/sfst?bet=2006:496"', 'url = "https://rkrattsbaser gov se"', "text 'se-blodsakerhet': 'url' must be the http(s) address"),
+        ("legal/se.toml", 'url = "https://rkrattsbaser.gov.se/sfst?bet=2006:496"', "url = 2006", "text 'se-blodsakerhet': 'url' must be the http(s) address"),
     ],
 )
 def test_broken_bank_names_file_and_entry(broken, file, old, new, message):

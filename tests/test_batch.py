@@ -99,7 +99,7 @@ def test_result_row_is_the_classify_json_result_plus_source(ruleset):
     checked = check_document(ruleset, DOCUMENTS[0])
     expected = result_dict(classify(ruleset, checked.answers, product=checked.product), full_text=False)
     assert row == {"source": "in.jsonl:1", **expected}
-    assert all(set(c) == {"id", "citation"} for c in row["citations"])
+    assert all(set(c) == {"id", "citation", "url"} for c in row["citations"])
 
 
 def test_full_text_keeps_the_quoted_texts(ruleset):

@@ -153,7 +153,7 @@ def test_jsonl_round_trips_through_classify(atmp, tmp_path):
     rows = lines(run(atmp, "batch", str(path), "--format", "jsonl"))
     assert len(rows) == len(DOCUMENTS) + 1
     for row in rows:
-        assert all(set(c) == {"id", "citation"} for c in row["citations"])
+        assert all(set(c) == {"id", "citation", "url"} for c in row["citations"])
         again = run(atmp, "classify", "--answers", "-", "--format", "json", stdin=json.dumps({"answers": row["answers"]}))
         assert again.returncode in (0, 3), again.stderr
         single = json.loads(again.stdout)
