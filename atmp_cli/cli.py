@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import partial
-from typing import Callable, List, Optional, TypeVar
+from typing import Annotated, Callable, List, Optional, TypeVar
 
 import typer
 
@@ -87,16 +87,39 @@ class BatchFormat(str, Enum):
     csv = "csv"
 
 
-def _guarded(run: Callable[[], T]) -> T:
-    """Run a command body, turning our errors into a one-line message and the documented exit code."""
+# Options every command shares, declared once.
+RulesetOption = Annotated[str, typer.Option("--ruleset", metavar="ID", help="Ruleset under questions/.")]
+LangOption = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="CODE", envvar="ATMP_LANG", show_envvar=False,
+    help="Language of everything printed: en or sv. Default: $ATMP_LANG, else the locale's language if atmp has it (LANG=sv_SE... gives sv), else en. --help stays in English.")]
+CountryOption = Annotated[Optional[str], typer.Option("--country", metavar="CODE", help="Add national notes, e.g. SE.")]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _guarded(run: Callable[[], T], lang: str | None = None, ruleset: str = "eu") -> T:
+    """Run a command body in its language, turning our errors into a one-line message and the documented
+    exit code."""
     from atmp_cli.bank import BankError
 
     try:
+        choose_language(lang, ruleset)
         return run()
     except CliError as error:
         raise typer.Exit(report(error)) from None
     except BankError as error:
         raise typer.Exit(report(CliError(f"question bank: {error}", ExitCode.INVALID_INPUT))) from None
+
+
+def choose_language(option: str | None, ruleset: str) -> None:
+    """Speak `--lang` (or ATMP_LANG, or the locale's language) for the rest of this run."""
+    from atmp_cli import bank, language, translation
+
+    folder = bank.questions_root() / ruleset
+    available = translation.languages(folder) if (folder / "ruleset.toml").is_file() else [language.SOURCE_LANGUAGE]
+    try:
+        language.use(language.resolve(option, available))
+    except ValueError as error:
+        raise CliError(f"--lang: unknown language {str(error)!r}; available: {', '.join(available)}", ExitCode.USAGE) from None
 
 
 def _version(value: bool) -> None:
@@ -118,8 +141,9 @@ def classify(
     example: Optional[str] = typer.Option(None, "--example", "-e", metavar="NAME", help="Classify a built-in example (see 'atmp examples')."),
     fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Report format: text (default), json, md (Markdown), html, or cat-request (a draft of EMA's ATMP classification request form, in Markdown; Word with --output FILE.docx). With --output, taken from FILE's extension unless given."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE (.txt, .md, .html or .json; atomically) with the time it was produced in its audit block; a .docx FILE gets the draft CAT request in Word."),
-    country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    country: CountryOption = None,
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted wizard session: the latest, or at a terminal with several, the one you pick (see 'atmp sessions'). It remembers --save."),
     session: Optional[str] = typer.Option(None, "--session", metavar="NAME", help="Continue the interrupted wizard session NAME (implies --resume; 'atmp sessions' lists them)."),
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="Also write the answers (an --answers file) to FILE."),
@@ -133,26 +157,28 @@ def classify(
         answers=answers, example=example, fmt=fmt.value if fmt else None, output=output, country=country,
         ruleset=ruleset, resume=resume, session=session, save=save, product=product, full=full,
     )
-    raise typer.Exit(_guarded(lambda: run(options)))
+    raise typer.Exit(_guarded(lambda: run(options), lang, ruleset))
 
 
 @command()
 def examples(
     name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="Print this example's answers file (JSON) instead of the list."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Format of the list."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
+    fmt: ListFormatOption = ListFormat.text,
 ) -> None:
     """List the built-in examples and how each classifies, or print one's answers file."""
     from atmp_cli.commands.reference import list_examples, show_example
 
-    _guarded(lambda: show_example(ruleset, name) if name is not None else list_examples(ruleset, fmt.value))
+    _guarded(lambda: show_example(ruleset, name) if name is not None else list_examples(ruleset, fmt.value), lang, ruleset)
 
 
 @command()
 def template(
     fmt: Optional[TemplateFormat] = typer.Option(None, "--format", "-f", help="json (one product; the default) or csv (one product a row, for spreadsheets). With --output, taken from FILE's extension unless given."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the template to FILE (.json or .csv) instead of stdout."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
 ) -> None:
     """Print a blank answers file: every question in the order asked, unanswered, with its allowed values.
 
@@ -161,12 +187,13 @@ def template(
     """
     from atmp_cli.commands.answers_file import write_template
 
-    _guarded(lambda: write_template(ruleset, fmt.value if fmt else None, output))
+    _guarded(lambda: write_template(ruleset, fmt.value if fmt else None, output), lang, ruleset)
 
 
 @command()
 def schema(
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of the answers file: question ids and their allowed values.
 
@@ -175,59 +202,64 @@ def schema(
     """
     from atmp_cli.commands.answers_file import print_schema
 
-    _guarded(lambda: print_schema(ruleset))
+    _guarded(lambda: print_schema(ruleset), lang, ruleset)
 
 
 @command()
 def questions(
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
+    fmt: ListFormatOption = ListFormat.text,
 ) -> None:
     """List the question bank: id, section, prompt, allowed answers, when it is asked."""
     from atmp_cli.commands.reference import list_questions
 
-    _guarded(lambda: list_questions(ruleset, fmt.value))
+    _guarded(lambda: list_questions(ruleset, fmt.value), lang, ruleset)
 
 
 @command()
 def definitions(
     ids: Optional[List[str]] = typer.Argument(None, metavar="[ID]...", help="Legal text ids; all when omitted."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
+    fmt: ListFormatOption = ListFormat.text,
 ) -> None:
     """Print the legal texts atmp cites, verbatim, with citation and source."""
     from atmp_cli.commands.reference import show_definitions
 
-    _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value))
+    _guarded(lambda: show_definitions(ruleset, ids or [], fmt.value), lang, ruleset)
 
 
 @command()
 def tree(
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
     fmt: TreeFormat = typer.Option(TreeFormat.text, "--format", "-f", help="text, or mermaid (a fenced flowchart for Markdown viewers)."),
 ) -> None:
     """Print the whole question tree: sections, questions with their conditions and answers, and how the rules and definitions combine."""
     from atmp_cli.commands.tree import show_tree
 
-    _guarded(lambda: show_tree(ruleset, fmt.value))
+    _guarded(lambda: show_tree(ruleset, fmt.value), lang, ruleset)
 
 
 @command()
 def explain(
     question_id: str = typer.Argument(..., metavar="QUESTION_ID", help="A question id, as listed by 'atmp questions'."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
+    fmt: ListFormatOption = ListFormat.text,
 ) -> None:
     """Explain one question: prompt, help, allowed answers, when it is asked, and the legal definitions behind it."""
     from atmp_cli.commands.tree import explain as run_explain
 
-    _guarded(lambda: run_explain(ruleset, question_id, fmt.value))
+    _guarded(lambda: run_explain(ruleset, question_id, fmt.value), lang, ruleset)
 
 
 @command()
 def sessions(
     delete: Optional[str] = typer.Option(None, "--delete", metavar="NAME", help="Delete the session NAME instead."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+    fmt: ListFormatOption = ListFormat.text,
+    lang: LangOption = None,
 ) -> None:
     """List the interrupted wizard sessions (name, product, when saved, answers so far), the latest first.
 
@@ -235,7 +267,7 @@ def sessions(
     """
     from atmp_cli.commands.sessions import delete_session, list_sessions
 
-    _guarded(lambda: delete_session(delete) if delete is not None else list_sessions(fmt.value))
+    _guarded(lambda: delete_session(delete) if delete is not None else list_sessions(fmt.value), lang)
 
 
 @command(epilog=BATCH_EXIT_CODES_HELP)
@@ -248,8 +280,9 @@ def batch(
     summary: bool = typer.Option(False, "--summary", help="Print only the counts by class (in the chosen format)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first record that cannot be classified; --output is then not written."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    country: Optional[str] = typer.Option(None, "--country", metavar="CODE", help="Add national notes, e.g. SE."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    country: CountryOption = None,
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
 ) -> None:
     """Classify many products: one result or error row a record, in input order, streamed.
 
@@ -262,7 +295,7 @@ def batch(
         paths=tuple(paths), fmt=fmt.value if fmt else None, output=output, recursive=recursive, full_text=full_text,
         summary=summary, fail_fast=fail_fast, quiet=quiet, country=country, ruleset=ruleset,
     )
-    raise typer.Exit(_guarded(lambda: run(options)))
+    raise typer.Exit(_guarded(lambda: run(options), lang, ruleset))
 
 
 class PrecedentFormat(str, Enum):
@@ -278,13 +311,14 @@ def precedents(
     authority: Optional[str] = typer.Option(None, "--authority", metavar="NAME", help="Only decisions of this authority (e.g. CAT, Paul-Ehrlich)."),
     fmt: PrecedentFormat = typer.Option(PrecedentFormat.text, "--format", "-f", help="Output format."),
     save: Optional[str] = typer.Option(None, "--save", metavar="FILE", help="With one id: write its answers as an answers file."),
-    ruleset: str = typer.Option("eu", "--ruleset", metavar="ID", help="Ruleset under questions/."),
+    ruleset: RulesetOption = "eu",
+    lang: LangOption = None,
 ) -> None:
     """Search the published precedents (how the CAT, EMA, national authorities and courts classified real
     products), or show one whole with its answers."""
     from atmp_cli.commands.precedents import run
 
-    raise typer.Exit(_guarded(lambda: run(ruleset, list(words or []), code, authority, fmt.value, save)))
+    raise typer.Exit(_guarded(lambda: run(ruleset, list(words or []), code, authority, fmt.value, save), lang, ruleset))
 
 
 def main() -> None:

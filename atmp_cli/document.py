@@ -205,8 +205,8 @@ class _Builder:
             names = m("list.semicolon").join(
                 m("flag.precedent", product=shorten(self.corpus.by_id[p.id].product, 60), outcome=w.short_label(p.code, p.combined))
                 for p in differ)
-            key = "flag.precedents_differ_one" if len(differ) == 1 else "flag.precedents_differ_many"
-            flags.append(m(key, count=len(differ), total=len(self.result.precedents), names=names))
+            counts = {"count": len(differ), "total": len(self.result.precedents), "names": names}
+            flags.append(m("flag.precedents_differ_one", **counts) if len(differ) == 1 else m("flag.precedents_differ_many", **counts))
         return tuple(plain(f) for f in flags)
 
     def case_rows(self) -> KeyValue | None:

@@ -48,8 +48,11 @@ def country_code(ruleset: bank.Ruleset, country: str | None) -> str | None:
 
 
 def load_ruleset(ruleset_id: str) -> bank.Ruleset:
+    """The ruleset, in the language this run speaks (atmp_cli.language)."""
+    from atmp_cli import language
+
     try:
-        return bank.load(ruleset_id)
+        return bank.load(ruleset_id, language.current())
     except bank.BankError as error:
         if str(error).startswith("unknown ruleset"):
             fail(f"--ruleset: {error}", ExitCode.USAGE)
