@@ -117,7 +117,7 @@ def choose_language(option: str | None, ruleset: str) -> None:
     folder = bank.questions_root() / ruleset
     available = translation.languages(folder) if (folder / "ruleset.toml").is_file() else [language.SOURCE_LANGUAGE]
     try:
-        language.use(language.resolve(option, available))
+        language.use(language.resolve(option, available), ruleset)
     except ValueError as error:
         raise CliError(f"--lang: unknown language {str(error)!r}; available: {', '.join(available)}", ExitCode.USAGE) from None
 

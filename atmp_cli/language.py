@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-from atmp_cli.messages import SOURCE_LANGUAGE
+from atmp_cli.messages import SOURCE_LANGUAGE, Catalogue
 
 _current = SOURCE_LANGUAGE
+_ruleset = "eu"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # in the order POSIX gives them precedence
 
 
@@ -38,10 +39,24 @@ def resolve(option: str | None, available: list[str], environ: Mapping[str, str]
     return code if code in available else SOURCE_LANGUAGE
 
 
-def use(code: str) -> None:
-    global _current
-    _current = code
+def use(code: str, ruleset: str = "eu") -> None:
+    """Speak `code` for the rest of this run, with the messages of `ruleset`."""
+    global _current, _ruleset
+    _current, _ruleset = code, ruleset
 
 
 def current() -> str:
     return _current
+
+
+def catalogue() -> Catalogue:
+    """The messages of this run's language, for words spoken before or without a ruleset (errors, prompts).
+
+    If that catalogue cannot be loaded (the error being reported may be just that), English."""
+    from atmp_cli import bank, messages
+
+    folder = bank.questions_root() / _ruleset
+    try:
+        return messages.load(folder, _current)
+    except messages.CatalogueError:
+        return messages.load(folder, SOURCE_LANGUAGE)
