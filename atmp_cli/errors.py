@@ -38,7 +38,8 @@ def report(error: CliError) -> int:
     """Print the error's lines, each prefixed so scripts can grep them, and return the exit code."""
     from atmp_cli import language
 
-    prefix = language.catalogue()("error.prefix")
+    m = language.catalogue()
+    prefix = m("error.prefix")
     for line in str(error).splitlines() or [""]:
         print(f"{prefix} {line}", file=sys.stderr)
     return int(error.code)

@@ -52,10 +52,12 @@ def current() -> str:
 def catalogue() -> Catalogue:
     """The messages of this run's language, for words spoken before or without a ruleset (errors, prompts).
 
-    If that catalogue cannot be loaded (the error being reported may be just that), English."""
+    If that catalogue cannot be loaded (the error being reported may be just that), English; for a ruleset
+    that does not exist, the EU ruleset's."""
     from atmp_cli import bank, messages
 
-    folder = bank.questions_root() / _ruleset
+    root = bank.questions_root()
+    folder = root / _ruleset if (root / _ruleset / "messages.toml").is_file() else root / "eu"  # an unknown --ruleset
     try:
         return messages.load(folder, _current)
     except messages.CatalogueError:
