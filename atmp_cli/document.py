@@ -223,7 +223,8 @@ class _Builder:
             lead = m("summary.definition_met", definition=w.short_label(met.code))
             for cid in met.citations[:1]:
                 legal = legal_block(w, self.r.texts[cid])
-                heading = (Span(plain(lead), "strong"), Span(" "), *legal.heading[2:])  # the citation, without the id
+                # the citation, without the id or the act's address: the appendix has both
+                heading = (Span(plain(lead), "strong"), Span(" "), *(replace(span, href="") for span in legal.heading[2:]))
                 blocks.append(excerpt(replace(legal, id="", heading=heading), m("summary.omission")))
         failed = []
         for check in self.result.checks:

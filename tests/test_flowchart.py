@@ -14,7 +14,7 @@ from atmp_cli.bank import UNSURE
 from atmp_cli.examples import example_paths
 from atmp_cli.render.flowchart import flowchart_svg
 from reporting import example_result
-from test_render_html import _chromium, _png_colours, _run_chromium
+from browser import chromium as find_chromium, png_colours, run_chromium
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = {"title": "How this product was classified", "decisive": "decisive", "outcome": "Outcome",
@@ -182,20 +182,20 @@ document.getElementById('overflow').textContent = 'measured:' + out.join(';');
 
 
 def test_it_draws_in_headless_chromium_with_every_line_inside_its_box(tmp_path):
-    chromium = _chromium()
+    chromium = find_chromium()
     if chromium is None:
         pytest.skip("no Chromium installed (.ci/run installs one)")
     svgs = [draw(example_result(name)).replace('class="atmp-flow"', f'class="atmp-flow" data-example="{name}"', 1) for name in EXAMPLES]
     page = tmp_path / "flow.html"
     page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + "".join(svgs)
                     + '<pre id="overflow"></pre>' + _MEASURE + "</body></html>", encoding="utf-8")
-    dom = _run_chromium(chromium, tmp_path, "--dump-dom", page.as_uri())
+    dom = run_chromium(chromium, tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr
     assert '<pre id="overflow">measured:</pre>' in dom.stdout, re.search(r'<pre id="overflow">.*?</pre>', dom.stdout, re.S).group(0)
 
     single = tmp_path / "car-t.html"
     single.write_text('<!DOCTYPE html><html><body style="margin:0">' + draw(example_result("car-t")) + "</body></html>", encoding="utf-8")
     shot = tmp_path / "flow.png"
-    screenshot = _run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=800,1200", single.as_uri())
+    screenshot = run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=800,1200", single.as_uri())
     assert screenshot.returncode == 0, screenshot.stderr
-    assert _png_colours(shot, limit=8) >= 8, "the flowchart did not draw"
+    assert png_colours(shot, limit=8) >= 8, "the flowchart did not draw"

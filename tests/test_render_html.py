@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
-import shutil
-import struct
-import subprocess
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from atmp_cli.render.html import render_html
+from browser import chromium as find_chromium, png_colours, run_chromium
 from reporting import FIXED_TIME, INJECTION, OUTCOMES, assert_snapshot, audit_values, cited_texts, example_result, caveat, label
 
 VOID = {"meta", "br", "link", "img", "hr", "input"}
@@ -96,68 +92,8 @@ def test_html_escapes_user_text():
 # ---------------------------------------------------------------------------------------------- Chromium
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _png_colours(path: Path, limit: int = 2) -> int:
-    """How many distinct pixel values the PNG holds (stops counting at `limit`); no imaging library needed."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        chunk = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", chunk)
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    width, height, depth, colour_type = header[0], header[1], header[2], header[3]
-    assert depth == 8 and colour_type in (2, 6), "expected 8-bit RGB(A) from Chromium"
-    bpp = 3 if colour_type == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = width * bpp
-    seen: set[bytes] = set()
-    previous = bytearray(stride)
-    for row in range(height):
-        start = row * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
-        for i in range(stride):  # undo the PNG row filter
-            left = line[i - bpp] if i >= bpp else 0
-            up = previous[i]
-            upleft = previous[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + ((left + up) >> 1)) & 0xFF
-            elif kind == 4:
-                p = left + up - upleft
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
-                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else upleft)) & 0xFF
-        seen.update(bytes(line[i : i + bpp]) for i in range(0, stride, bpp))
-        if len(seen) >= limit:
-            return len(seen)
-        previous = line
-    return len(seen)
-
-
-def _run_chromium(chromium: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    return subprocess.run([chromium, *flags, *args], capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
-
-
 def test_html_opens_in_headless_chromium(tmp_path):
-    chromium = _chromium()
+    chromium = find_chromium()
     if chromium is None:
         pytest.skip("no Chromium installed (.ci/run installs one)")
     result = example_result("cells-on-scaffold", product=INJECTION, country="SE")
@@ -165,7 +101,7 @@ def test_html_opens_in_headless_chromium(tmp_path):
     page.write_text(render_html(result, produced_at=FIXED_TIME), encoding="utf-8")
     url = page.as_uri()
 
-    dom = _run_chromium(chromium, tmp_path, "--dump-dom", url)
+    dom = run_chromium(chromium, tmp_path, "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr
     assert f"<h1>{html.escape(label(result))}</h1>" in dom.stdout
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom.stdout and "<script" not in dom.stdout
@@ -173,7 +109,7 @@ def test_html_opens_in_headless_chromium(tmp_path):
     assert page_errors == []
 
     shot = tmp_path / "report.png"
-    screenshot = _run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", url)
+    screenshot = run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", url)
     assert screenshot.returncode == 0, screenshot.stderr
     assert shot.is_file() and shot.stat().st_size > 5000
-    assert _png_colours(shot) >= 2, "the screenshot is blank"
+    assert png_colours(shot) >= 2, "the screenshot is blank"
