@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Container
 
 from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
-from atmp_cli.engine import missing_answers
+from atmp_cli.applicability import missing_answers
 
 TOP_LEVEL_KEYS = ("product", "answers", "case", "justifications")
 CASE_KEYS = ("reference", "organisation", "assessor", "date", "description", "indication", "notes")

@@ -3,7 +3,7 @@
 Two ideas carry it:
 
 * Which questions apply is itself decided by the bank's conditions, in bank order, so the wizard, the
-  answers-file check and the classification agree on what was asked (`applicable_answers`).
+  answers-file check and the classification agree on what was asked (`applicability.applicable_answers`).
 * "unsure" is not a third truth value. Every combination of concrete answers for the unsure questions is
   evaluated; if all agree the class stands, otherwise the result is `undetermined` with one branch per
   combination of the unsure answers that matter.
@@ -12,12 +12,13 @@ Two ideas carry it:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from atmp_cli import __version__, precedents
 from atmp_cli.answer_set import AnswerSet
+from atmp_cli.applicability import applicable_answers, concrete, resolutions
 from atmp_cli.bank import NOT_ATMP, UNDETERMINED, UNSURE, Question, Ruleset
 from atmp_cli.compiler import Outcome as _Outcome
 from atmp_cli.messages import Message
@@ -36,89 +37,6 @@ from atmp_cli.result import (
 )
 
 Answers = Mapping[str, Any]
-
-
-# ---------------------------------------------------------------------------------------------- applicability
-
-
-def _resolutions(ruleset: Ruleset, answers: Answers, only: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """Every way of replacing 'unsure' answers (optionally only those in `only`) by concrete values."""
-    unsure = [qid for qid, value in answers.items() if value == UNSURE and (only is None or qid in only)]
-    if not unsure:
-        return [dict(answers)]
-    choices = [_concrete(ruleset.question(qid)) for qid in unsure]
-    return [{**answers, **dict(zip(unsure, combo))} for combo in itertools.product(*choices)]
-
-
-def _concrete(question: Question) -> tuple[Any, ...]:
-    """The answers 'unsure' stands for: each value, or for a multi-select each option on its own."""
-    if question.kind == "multi":
-        return tuple((value,) for value in question.values if value not in question.exclusive_values)
-    return question.values
-
-
-def evaluate(ruleset: Ruleset, answers: Answers) -> dict[str, Any]:
-    """Values of every question and derived rule for concrete answers (no 'unsure' left)."""
-    return ruleset.walker(answers).env
-
-
-def is_asked(ruleset: Ruleset, question: Question, answers_so_far: Answers) -> bool:
-    """Whether the bank asks `question` given the answers to the questions before it.
-
-    With unsure answers among them, the question is asked if it applies under at least one resolution,
-    so that no branch is left without the answer it needs.
-    """
-    condition = question.when
-    if condition is None:
-        return True
-    unsure = [qid for qid, value in answers_so_far.items() if value == UNSURE]
-    if not unsure:
-        return condition.evaluate(ruleset.walker(answers_so_far).env if condition.reads_rules else answers_so_far)
-    if not condition.reads_rules:
-        read = [qid for qid in unsure if qid in condition.reads]
-        return any(condition.evaluate(resolved) for resolved in _resolutions(ruleset, answers_so_far, only=read))
-    return any(condition.evaluate(ruleset.walker(resolved).env) for resolved in _resolutions(ruleset, answers_so_far))
-
-
-@dataclass(frozen=True)
-class Applicability:
-    """Answers split by whether the bank asks for them."""
-
-    effective: dict[str, Any]  # answers to questions that apply, in bank order
-    ignored: tuple[str, ...]  # answered, but not asked given the other answers
-    missing: tuple[str, ...]  # asked and required, but not answered
-    optional: tuple[str, ...] = ()  # asked but not required, and not answered
-
-    @property
-    def unanswered(self) -> tuple[str, ...]:
-        """Every question that applies and has no answer yet, required or not (what the wizard still asks)."""
-        return tuple(sorted(self.missing + self.optional, key=self._order.get)) if self.optional else self.missing
-
-    _order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
-
-
-def applicable_answers(ruleset: Ruleset, answers: Answers) -> Applicability:
-    """Walk the bank in order, keeping answers to questions that apply given the answers kept so far."""
-    order = ruleset.question_order
-    if UNSURE not in answers.values():
-        walk = ruleset.walker(answers)
-        return Applicability(walk.effective, tuple(walk.ignored), tuple(walk.missing), tuple(walk.optional), order)
-    effective: dict[str, Any] = {}
-    ignored: list[str] = []
-    missing: list[str] = []
-    optional: list[str] = []
-    for question in ruleset.questions:
-        asked = is_asked(ruleset, question, effective)
-        if question.id in answers and answers[question.id] is not None:
-            if asked:
-                effective[question.id] = answers[question.id]
-            else:
-                ignored.append(question.id)
-        elif asked and question.required and (question.required_when is None or question.required_when.evaluate(effective)):
-            missing.append(question.id)
-        elif asked:
-            optional.append(question.id)
-    return Applicability(effective, tuple(ignored), tuple(missing), tuple(optional), order)
 
 
 # ---------------------------------------------------------------------------------------------- classification
@@ -229,7 +147,7 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
     relevant = []
     for i, qid in enumerate(unsure):
         for combo, (outcome, _) in by_combo.items():
-            for value in _concrete(ruleset.question(qid)):
+            for value in concrete(ruleset.question(qid)):
                 other = combo[:i] + (value,) + combo[i + 1:]
                 if other in by_combo and by_combo[other][0] != outcome:
                     relevant.append(qid)
@@ -239,7 +157,7 @@ def _branches(ruleset: Ruleset, effective: Mapping[str, Any], resolved: list[tup
             break
     branches = []
     for combo, (outcome, env) in by_combo.items():
-        if any(combo[i] != _concrete(ruleset.question(q))[0] for i, q in enumerate(unsure) if q not in relevant):
+        if any(combo[i] != concrete(ruleset.question(q))[0] for i, q in enumerate(unsure) if q not in relevant):
             continue
         assume = {q: combo[i] for i, q in enumerate(unsure) if q in relevant}
         branches.append(Branch(assume, outcome.code, outcome.combined, _destination_id(ruleset, outcome, env)))
@@ -264,7 +182,7 @@ def _outcome_for(ruleset: Ruleset, answers: AnswerSet) -> _Outcome | None:
     # A question asked under some resolution of the unsure answers must be answered, as applicable_answers
     # requires: so the answers are complete when no resolution misses a required answer.
     outcomes = set()
-    for resolved in _resolutions(ruleset, answers):
+    for resolved in resolutions(ruleset, answers):
         outcome = ruleset.outcome(resolved)
         if outcome is None:
             return None
@@ -347,25 +265,15 @@ def classify(
     return shared.for_record(product, tuple(warnings), case, justifications)
 
 
-def missing_answers(ruleset: Ruleset, answers: Answers) -> tuple[str, ...]:
-    """The questions asked given `answers` that they leave unanswered (memoised, for batch checks)."""
-    return _missing(ruleset, AnswerSet.of(answers))
-
-
-@lru_cache(maxsize=4096)
-def _missing(ruleset: Ruleset, answers: AnswerSet) -> tuple[str, ...]:
-    return applicable_answers(ruleset, answers).missing
-
-
 @lru_cache(maxsize=4096)
 def _classify_answers(ruleset: Ruleset, answers: AnswerSet, country: str | None, precedent_count: int = 3) -> Result:
     applicability = applicable_answers(ruleset, answers)
     effective = AnswerSet(applicability.effective)
     resolved = []
     if UNSURE not in effective.values():
-        env = evaluate(ruleset, effective)
+        env = ruleset.walker(effective).env
         resolved.append((effective, _outcome(ruleset, env), env))
-    for answers_set in _resolutions(ruleset, effective) if not resolved else ():
+    for answers_set in resolutions(ruleset, effective) if not resolved else ():
         env = ruleset.walker(answers_set).env  # applicability recomputed for this resolution
         resolved.append((answers_set, _outcome(ruleset, env), env))
     outcomes = {outcome for _, outcome, _ in resolved}

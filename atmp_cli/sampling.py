@@ -7,7 +7,7 @@ from typing import Any
 
 from atmp_cli.answers import check_document
 from atmp_cli.bank import UNSURE, Question, Ruleset
-from atmp_cli.engine import is_asked
+from atmp_cli.applicability import is_asked
 
 
 def random_value(question: Question, rng: random.Random) -> Any:

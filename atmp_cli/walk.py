@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 from atmp_cli.bank import Question, Ruleset
 from atmp_cli.answers import contradictions
-from atmp_cli.engine import applicable_answers, is_asked
+from atmp_cli.applicability import applicable_answers, is_asked
 
 Value = Any  # a str for single questions, a tuple of str for multi questions
 

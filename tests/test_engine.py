@@ -9,7 +9,8 @@ import pytest
 
 from atmp_cli.serialize import to_dict
 from atmp_cli.answers import check_document
-from atmp_cli.engine import applicable_answers, classify, is_asked, outcome_of
+from atmp_cli.applicability import applicable_answers, is_asked
+from atmp_cli.engine import classify, outcome_of
 from atmp_cli.result import answers_sha256
 from atmp_cli.sampling import random_document
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from atmp_cli import walk
 from atmp_cli.answers import check_document
-from atmp_cli.engine import applicable_answers, classify
+from atmp_cli.applicability import applicable_answers
+from atmp_cli.engine import classify
 from atmp_cli.examples import example_paths, load_example
 
 

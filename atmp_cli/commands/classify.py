@@ -84,7 +84,8 @@ def run(options: ClassifyOptions) -> int:
         # Before loading anything else, and long before questionary: exit at once, never wait for input.
         fail(NO_TERMINAL, ExitCode.USAGE)
 
-    from atmp_cli.engine import applicable_answers, classify
+    from atmp_cli.applicability import applicable_answers
+    from atmp_cli.engine import classify
     from atmp_cli.examples import ExampleError, load_example
     from atmp_cli.inputs import checked_document, read_json
 
