@@ -189,3 +189,22 @@ def test_the_html_report_in_chromium_draws_the_taken_path_and_prints_the_summary
     appendix = next(i for i, text in enumerate(pages) if "Decision path" in text)
     assert verdict < appendix, "the appendix starts on a page after the summary"
     assert pages[appendix].startswith("Appendix")
+
+
+def test_a_records_case_and_reasons_never_leak_into_another_records_json():
+    """Records with the same answers share one memoised classification and its cached JSON; their own case and
+    reasons must still be theirs alone, and the cached line must be what json.dumps writes."""
+    from atmp_cli.serialize import to_dict, to_json_line
+
+    ruleset = bank.load("eu")
+    answers = check_document(ruleset, load_example(ruleset, "chondrocytes")).answers
+    first = classify(ruleset, answers, product="A", case={"reference": "REF-A"}, justifications={"manipulations": "reason A"})
+    second = classify(ruleset, answers, product="B")
+    third = classify(ruleset, answers, product="C", case={"reference": "REF-C"}, justifications={"intended_use": "reason C"})
+    lines = [to_json_line(r, extra={"source": f"in.jsonl:{i}"}) for i, r in enumerate((first, second, third, first), 1)]
+    assert "REF-A" in lines[0] and "reason A" in lines[0] and "REF-A" in lines[3]
+    assert "REF-" not in lines[1] and "reason" not in lines[1]
+    assert "REF-A" not in lines[2] and "reason A" not in lines[2] and "reason C" in lines[2]
+    for index, result in enumerate((first, second, third, first), 1):
+        expected = {**to_dict(result, full_text=False), "source": f"in.jsonl:{index}"}
+        assert lines[index - 1] == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
