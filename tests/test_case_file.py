@@ -198,13 +198,13 @@ def test_a_records_case_and_reasons_never_leak_into_another_records_json():
 
     ruleset = bank.load("eu")
     answers = check_document(ruleset, load_example(ruleset, "chondrocytes")).answers
-    first = classify(ruleset, answers, product="A", case={"reference": "REF-A"}, justifications={"manipulations": "reason A"})
+    first = classify(ruleset, answers, product="A", case={"reference": "REF-A"}, justifications={"manipulations": "WHY-A"})
     second = classify(ruleset, answers, product="B")
-    third = classify(ruleset, answers, product="C", case={"reference": "REF-C"}, justifications={"intended_use": "reason C"})
+    third = classify(ruleset, answers, product="C", case={"reference": "REF-C"}, justifications={"intended_use": "WHY-C"})
     lines = [to_json_line(r, extra={"source": f"in.jsonl:{i}"}) for i, r in enumerate((first, second, third, first), 1)]
-    assert "REF-A" in lines[0] and "reason A" in lines[0] and "REF-A" in lines[3]
-    assert "REF-" not in lines[1] and "reason" not in lines[1]
-    assert "REF-A" not in lines[2] and "reason A" not in lines[2] and "reason C" in lines[2]
+    assert "REF-A" in lines[0] and "WHY-A" in lines[0] and "REF-A" in lines[3]
+    assert "REF-" not in lines[1] and "WHY-" not in lines[1]
+    assert "REF-A" not in lines[2] and "WHY-A" not in lines[2] and "WHY-C" in lines[2]
     for index, result in enumerate((first, second, third, first), 1):
         expected = {**to_dict(result, full_text=False), "source": f"in.jsonl:{index}"}
         assert lines[index - 1] == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
