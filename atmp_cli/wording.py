@@ -46,7 +46,7 @@ class Wording:
     def reason(self, classification: Classification) -> str:
         c = classification
         if c.code == UNDETERMINED and c.depends_on:
-            return self.m("reason.depends_on_unsure", questions=", ".join(c.depends_on))
+            return self.m("reason.depends_on_unsure", questions=self.m("list.comma").join(c.depends_on))
         return self.outcome_reason(c.code, c.combined, c.destination)
 
     def outcome_reason(self, code: str, combined: bool, destination: str | None) -> str:
