@@ -26,6 +26,7 @@ NOT_ATMP = "not-ATMP"
 UNDETERMINED = "undetermined"
 _RULESET_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # a folder name under questions/, never a path
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")  # scheme, a host with a dot, no spaces
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639 ("en", "sv"), as the lang/ folders are named
 # Set by the engine for notes: the outcome depends on unsure answers; one judgement answer decides it;
 # whether it is an ATMP at all depends on unsure answers; and
 # whether it is an ATMP or a product of another regime (tissues and cells, blood, devices) does, which is
@@ -44,6 +45,8 @@ class LegalText:
 
     `source` is where the quotation was copied from (for an audit); `url` is the official text a reader must
     consult: the act on EUR-Lex, the statute in the Swedish government's database, the authority's own page.
+    `language` is the language of the quotation (`text`), which is never translated: a report in another
+    language must say that it quotes a text in this one.
     """
 
     id: str
@@ -56,6 +59,7 @@ class LegalText:
     label: str
     paraphrase: str
     text: str
+    language: str = SOURCE_LANGUAGE
 
     @property
     def presentation(self) -> str:
@@ -456,14 +460,18 @@ class _Loader:
         for path in sorted((self.folder / "legal").glob("*.toml")):
             for raw in self.read(path).get("text", []):
                 where = f"{path}: text {raw.get('id')!r}"
-                item = self.fields(raw, where, keys, set())
+                item = self.fields(raw, where, keys, {"language"})
                 if item["id"] in texts:
                     raise BankError(f"{where}: duplicate legal text id")
                 if not item["text"].strip() and not item["paraphrase"].strip():
                     raise BankError(f"{where}: neither a quotation nor a paraphrase")
                 if not isinstance(item["url"], str) or not _WEB_ADDRESS.fullmatch(item["url"]):
                     raise BankError(f"{where}: 'url' must be the http(s) address of the official text, not {item['url']!r}")
-                texts[item["id"]] = LegalText(**{k: item[k].strip() if k in ("text", "paraphrase") else item[k] for k in keys})
+                language = item.get("language", SOURCE_LANGUAGE)
+                if not isinstance(language, str) or not _LANGUAGE_CODE.fullmatch(language):
+                    raise BankError(f"{where}: 'language' must be the code of the quotation's language (en, sv), not {language!r}")
+                texts[item["id"]] = LegalText(**{k: item[k].strip() if k in ("text", "paraphrase") else item[k] for k in keys},
+                                              language=language)
         return texts
 
     def load_questions(self, section_ids: set[str]) -> tuple[Question, ...]:

@@ -283,8 +283,9 @@ class _Builder:
     def precedent_item(self, precedent_id: str, similarity: float) -> Inline:
         entry = self.corpus.by_id[precedent_id]
         line = self.m("precedent.full", outcome=self.words.outcome_label(entry.code, entry.combined), authority=entry.authority,
-                      procedure=entry.procedure, date=entry.date or self.m("precedent.undated"), similarity=f"{similarity:.2f}",
-                      reliability=entry.reliability, source=entry.source)
+                      procedure=self.m(f"precedent.procedure.{entry.procedure}"), date=entry.date or self.m("precedent.undated"),
+                      similarity=f"{similarity:.2f}", reliability=self.m(f"precedent.reliability.{entry.reliability}"),
+                      source=entry.source)
         spans = [Span(plain(entry.product), "strong"), text(line)]
         if entry.disagreement:
             spans.append(text(" " + self.m("precedent.disagreement", text=entry.disagreement)))

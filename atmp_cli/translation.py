@@ -33,9 +33,10 @@ Which fields are prose shown to users, decided field by field over the real file
 * legal/*.toml: `title`, `label` (the caveat printed when a quotation is not the law's own wording) and
   `paraphrase` (English prose about the law, never shown as a quotation). Never `text` (the law's or a
   source's own words, quoted verbatim: a translation would misquote it), `citation` (names the source as
-  published), `source` (an address), `status` and `confidence` (provenance records for maintainers).
-  A text's caveat is not a field: for a secondary text it is its `label`; for a paraphrase it is a fixed
-  message of the program (`LegalText.caveat` in bank.py), not a text of the ruleset.
+  published), `source` (an address), `status` and `confidence` (provenance records for maintainers), nor
+  `language` (the language of `text`). A text's caveat is not a field (`Wording.caveat` in wording.py):
+  for a secondary text it is its `label`, for a paraphrase a fixed message of the program, and a quotation
+  in another language than the report's adds a message of the program saying so.
 * national/*.toml: the country's `name` and each note's `text`. Not: `country`, a note's `id`, `when`,
   `citations`.
 """

@@ -46,7 +46,7 @@ class Wording:
     def reason(self, classification: Classification) -> str:
         c = classification
         if c.code == UNDETERMINED and c.depends_on:
-            return self.m("reason.depends_on_unsure", questions=", ".join(c.depends_on))
+            return self.m("reason.depends_on_unsure", questions=self.m("list.comma").join(c.depends_on))
         return self.outcome_reason(c.code, c.combined, c.destination)
 
     def outcome_reason(self, code: str, combined: bool, destination: str | None) -> str:
@@ -150,10 +150,12 @@ class Wording:
     # ------------------------------------------------------------------------------------------ legal texts
 
     def caveat(self, text: LegalText) -> str:
-        """What must stand next to a text so nobody mistakes it for the wording of the law."""
+        """What must stand next to a text so nobody mistakes it for the wording of the law, nor a quotation in
+        another language than the report's for a translation (a quotation is never translated)."""
         if text.presentation == "paraphrase":
             return self.m("legal.paraphrase_caveat")
-        return text.label
+        notes = (text.label, self.m("legal.language_version") if text.language != self.ruleset.language else "")
+        return self.m("list.semicolon").join(note for note in notes if note)
 
 
 @lru_cache(maxsize=None)

@@ -27,8 +27,8 @@ OUTCOMES = {
 }
 
 
-def example_result(name: str, *, product: str | None = None, country: str | None = None) -> Result:
-    ruleset = bank.load("eu")
+def example_result(name: str, *, product: str | None = None, country: str | None = None, lang: str = "en") -> Result:
+    ruleset = bank.load("eu", lang=lang)
     document = load_example(ruleset, name)
     if product is not None:
         document = {**document, "product": product}

@@ -131,6 +131,9 @@ def edit(path: Path, old: str, new: str) -> None:
         ("legal/eu.toml", 'url = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', 'url = "eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32007R1394"\n', "text 'reg1394-art2-1-a': 'url' must be the http(s) address"),
         ("legal/se.toml", 'url = "https://rkrattsbaser.gov.se/sfst?bet=2006:496"', 'url = "https://rkrattsbaser gov se"', "text 'se-blodsakerhet': 'url' must be the http(s) address"),
         ("legal/se.toml", 'url = "https://rkrattsbaser.gov.se/sfst?bet=2006:496"', "url = 2006", "text 'se-blodsakerhet': 'url' must be the http(s) address"),
+        ("legal/se.toml", 'language = "sv"\ntext = \'\'\'\n1 §', 'language = "Swedish"\ntext = \'\'\'\n1 §', "text 'se-blodsakerhet': 'language' must be the code of the quotation's language"),
+        ("legal/se.toml", 'language = "sv"\ntext = \'\'\'\n1 §', 'language = 1\ntext = \'\'\'\n1 §', "text 'se-blodsakerhet': 'language' must be the code"),
+        ("legal/se.toml", 'language = "sv"\ntext = \'\'\'\n1 §', 'langauge = "sv"\ntext = \'\'\'\n1 §', "text 'se-blodsakerhet': unknown key 'langauge'"),
     ],
 )
 def test_broken_bank_names_file_and_entry(broken, file, old, new, message):
