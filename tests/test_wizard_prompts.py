@@ -174,10 +174,10 @@ def test_a_paraphrased_text_is_labelled(ruleset):
     assert secondary.presentation == "secondary"
     question = dataclasses.replace(ruleset.question("hospital_exemption"), definitions=(paraphrase.id, secondary.id))
     text = wizard.help_text(ruleset, question).plain
-    assert f"{paraphrase.id} — {paraphrase.citation}\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
+    assert f"{paraphrase.id} — {paraphrase.citation} <{paraphrase.url}>\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
     assert f"“{paraphrase.paraphrase}" not in text
     # a secondary source is quoted, with what it is said before it, and its full paraphrase follows, labelled
-    assert f"{secondary.id} — {secondary.citation}\n({caveat(secondary)})\n{secondary.text}\n" in text
+    assert f"{secondary.id} — {secondary.citation} <{secondary.url}>\n({caveat(secondary)})\n{secondary.text}\n" in text
     assert f"Paraphrase, not the wording of the law: {secondary.paraphrase}" in text
 
 
