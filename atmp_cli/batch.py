@@ -225,7 +225,8 @@ def classify_record(ruleset: Ruleset, document: Any, *, source: str, country: st
     checked = check_document(ruleset, document)
     if checked.errors:
         return error_row(ruleset.messages, source, [(e.field, e.message) for e in checked.errors], checked.product)
-    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
+    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings,
+                      case=checked.case, justifications=checked.justifications)
     return ResultRow(source, result, full_text)
 
 
