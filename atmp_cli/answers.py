@@ -5,8 +5,9 @@ wrong types are errors with a "did you mean" for near misses; answers to questio
 ignored with a warning (by the engine); questions that apply but are unanswered are errors listing their
 prompts. Two optional objects feed the draft CAT request (`atmp classify --format cat-request`) and change
 no classification: `case` (free text about the request: organisation, description, indication ...) and
-`justifications` (question id -> the user's reason for that answer). Errors carry the field they concern so every caller (classify, batch, wizard) can name file,
-record and field in one line.
+`justifications` (question id -> the user's reason for that answer). Errors carry the field they concern so
+every caller (classify, batch, wizard) can name file, record and field in one line, and a Message (a key of the
+catalogue), so that each caller words them in the language of its run.
 
 A null answer is no answer, like a blank spreadsheet cell, so the blank `atmp template` (every question
 null) stays valid however much of it is filled in; a blank product is no product. Other top-level keys are
@@ -19,10 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Collection, Container
+from typing import Any, Callable, Collection, Container
 
-from atmp_cli.bank import UNSURE, Question, Ruleset, did_you_mean
 from atmp_cli.applicability import missing_answers
+from atmp_cli.bank import UNSURE, Question, Ruleset
+from atmp_cli.messages import Catalogue, Message, did_you_mean
 
 TOP_LEVEL_KEYS = ("product", "answers", "case", "justifications")
 CASE_KEYS = ("reference", "organisation", "assessor", "date", "description", "indication", "notes")
@@ -37,11 +39,20 @@ CONTROL_SEQUENCES = re.compile(
 
 @dataclass(frozen=True)
 class FieldError:
+    """What is wrong with one field; a plain-string message is a ruleset's own text (a constraint's),
+    already in the ruleset's language."""
+
     field: str
-    message: str
+    message: Message | str
+
+    def text(self, m: Catalogue) -> str:
+        """"field: message", worded by `m`."""
+        return f"{self.field}: {m.word(self.message)}"
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        from atmp_cli import language
+
+        return self.text(language.catalogue())
 
 
 @dataclass
@@ -53,7 +64,7 @@ class Checked:
     case: dict[str, str] = field(default_factory=dict)  # CASE_KEYS given, cleaned; blank ones left out
     justifications: dict[str, str] = field(default_factory=dict)  # question id -> reason, cleaned
     errors: list[FieldError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,9 +83,9 @@ def _user_text(value: Any, where: str, *, keep_newlines: bool = False) -> tuple[
     if value is None:
         return None, None
     if not isinstance(value, str):
-        return None, FieldError(where, f"expected a string, got {_type_name(value)}")
+        return None, FieldError(where, Message.of("answers.expected_string", got=_type_name(value)))
     if not _encodable(value):
-        return None, FieldError(where, "not valid Unicode text (it holds a lone surrogate)")
+        return None, FieldError(where, Message.of("answers.lone_surrogate"))
     return clean_text(value, keep_newlines=keep_newlines) or None, None
 
 
@@ -91,38 +102,44 @@ def _check_value(question: Question, value: Any, where: str) -> tuple[Any, Field
             return value, None
         allowed = question.allowed
         if not isinstance(value, str):
-            return None, FieldError(where, f"expected one of {', '.join(allowed)}, got {_type_name(value)}")
-        return None, FieldError(where, f"unknown value {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
+            return None, FieldError(where, Message.of("answers.expected_one_of", allowed=", ".join(allowed), got=_type_name(value)))
+        return None, FieldError(where, _unknown_value(value, allowed))
     if value == UNSURE and question.unsure:
         return value, None
     if not isinstance(value, list):
-        hint = f' (use a list, e.g. ["{value}"])' if isinstance(value, str) else ""
-        return None, FieldError(where, f"expected a list of {', '.join(question.values)}, got {_type_name(value)}{hint}")
+        hint = Message.of("hint.use_a_list", value=shown(value)) if isinstance(value, str) else ""
+        return None, FieldError(where, Message.of("answers.expected_list", allowed=", ".join(question.values), got=_type_name(value), hint=hint))
     if not value:
-        return None, FieldError(where, "expected at least one value")
+        return None, FieldError(where, Message.of("answers.empty_list"))
     index = question.option_index
     for item in value:
         if item.__class__ is not str:
-            return None, FieldError(where, f"expected strings in the list, got {_type_name(item)}")
+            return None, FieldError(where, Message.of("answers.expected_strings", got=_type_name(item)))
         if item not in index:
-            return None, FieldError(
-                where, f"unknown value {item!r}{did_you_mean(item, question.values)}; allowed: {', '.join(question.values)}"
-            )
+            return None, FieldError(where, _unknown_value(item, question.values))
     chosen = set(value)
     if len(chosen) != len(value):
-        return None, FieldError(where, "a value is listed twice")
+        return None, FieldError(where, Message.of("answers.listed_twice"))
     if len(value) > 1 and not question.exclusive_values.isdisjoint(chosen):
         exclusive = next(v for v in value if v in question.exclusive_values)
-        return None, FieldError(where, f"{exclusive!r} cannot be combined with other values")
+        return None, FieldError(where, Message.of("answers.not_combinable", value=repr(exclusive)))
     if len(value) == 1:
         return list(value), None
     return [v for v in question.values if v in chosen], None
 
 
-def _type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
-    )
+def _unknown_value(value: str, allowed: tuple[str, ...]) -> Message:
+    return Message.of("answers.unknown_value", value=repr(value), hint=did_you_mean(value, allowed), allowed=", ".join(allowed))
+
+
+JSON_TYPES = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null", int: "number", float: "number"}
+
+
+def _type_name(value: Any) -> Message | str:
+    """What a JSON value is, in words ("a list"); another Python value (from a caller, not a file) by its
+    type's name."""
+    kind = JSON_TYPES.get(type(value)) or ("number" if isinstance(value, (int, float)) else None)
+    return Message.of(f"type.{kind}") if kind else type(value).__name__
 
 
 def _encodable(text: str) -> bool:
@@ -135,27 +152,29 @@ def _encodable(text: str) -> bool:
 
 def contradictions(ruleset: Ruleset, answers: dict[str, Any]) -> list[FieldError]:
     """Answers that contradict each other (the ruleset's constraints), each naming the fields involved."""
+    m = ruleset.messages
     return [
-        FieldError(" and ".join(f"answers.{name}" for name in constraint.fields), constraint.message)
+        FieldError(m("list.and").join(f"answers.{name}" for name in constraint.fields), constraint.message)
         for constraint in ruleset.constraints
         if constraint.when.evaluate(answers)
     ]
 
 
-def _texts(raw: Any, name: str, expected: str, known: Collection[str], unknown: str, multiline: Container[str],
-           errors: list[FieldError]) -> dict[str, str]:
-    """An optional object of free texts (`case`, `justifications`): keys from `known` (else `unknown`, with a
-    "did you mean"), each a string or null; blank ones left out, the `multiline` ones keeping their newlines."""
+def _texts(raw: Any, name: str, not_object: Callable[[Message | str], Message], known: Collection[str],
+           unknown: Callable[[Message | str], Message], multiline: Container[str], errors: list[FieldError]) -> dict[str, str]:
+    """An optional object of free texts (`case`, `justifications`): keys from `known` (else the message
+    `unknown` makes from a "did you mean"), each a string or null; blank ones left out, the `multiline` ones
+    keeping their newlines. `not_object` makes the message for a value that is not an object, from its type."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        errors.append(FieldError(name, f"expected {expected}, got {_type_name(raw)}"))
+        errors.append(FieldError(name, not_object(_type_name(raw))))
         return {}
     found = {}
     for key, value in raw.items():
         where = f"{name}.{shown(key)}"
         if key not in known:
-            errors.append(FieldError(where, unknown.format(did_you_mean=did_you_mean(key, known))))
+            errors.append(FieldError(where, unknown(did_you_mean(key, known))))
             continue
         text, error = _user_text(value, where, keep_newlines=key in multiline)
         if error:
@@ -169,33 +188,37 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     """Check types, ids and values; with `require_complete`, also that every applicable question is answered."""
     checked = Checked()
     if not isinstance(document, dict):
-        checked.errors.append(FieldError("(document)", f"expected a JSON object with an 'answers' object, got {_type_name(document)}"))
+        checked.errors.append(FieldError("(document)", Message.of("answers.not_a_document", got=_type_name(document))))
         return checked
     for key in document:
         if key not in TOP_LEVEL_KEYS and not key.startswith(METADATA_PREFIX):
-            checked.warnings.append(f"unknown top-level key {key!r} ignored{did_you_mean(key, TOP_LEVEL_KEYS)}")
+            checked.warnings.append(Message.of("answers.unknown_top_level_key", key=repr(key), hint=did_you_mean(key, TOP_LEVEL_KEYS)))
     checked.product, error = _user_text(document.get("product"), "product")
     if error:
         checked.errors.append(error)
-    checked.case = _texts(document.get("case"), "case", f"an object with the keys {', '.join(CASE_KEYS)}", CASE_KEYS,
-                          f"unknown key{{did_you_mean}}; allowed: {', '.join(CASE_KEYS)}", MULTILINE_CASE_KEYS, checked.errors)
-    checked.justifications = _texts(document.get("justifications"), "justifications", "an object of question id to the reason for its answer",
-                                    ruleset.by_id, "unknown question id{did_you_mean}", ruleset.by_id, checked.errors)  # reasons: paragraphs
+    keys = ", ".join(CASE_KEYS)
+    checked.case = _texts(document.get("case"), "case", lambda got: Message.of("answers.case_not_object", keys=keys, got=got),
+                          CASE_KEYS, lambda hint: Message.of("answers.unknown_case_key", hint=hint, keys=keys),
+                          MULTILINE_CASE_KEYS, checked.errors)
+    checked.justifications = _texts(document.get("justifications"), "justifications",
+                                    lambda got: Message.of("answers.justifications_not_object", got=got), ruleset.by_id,
+                                    lambda hint: Message.of("answers.unknown_question", hint=hint),
+                                    ruleset.by_id, checked.errors)  # reasons: paragraphs
     raw = document.get("answers")
     if raw is None:
         raw = {}
         if require_complete:
-            checked.errors.append(FieldError("answers", "missing: expected an object of question id to answer"))
+            checked.errors.append(FieldError("answers", Message.of("answers.answers_missing")))
             return checked
     if not isinstance(raw, dict):
-        checked.errors.append(FieldError("answers", f"expected an object of question id to answer, got {_type_name(raw)}"))
+        checked.errors.append(FieldError("answers", Message.of("answers.answers_not_object", got=_type_name(raw))))
         return checked
     values: dict[str, Any] = {}
     for qid, value in raw.items():
         where = f"answers.{shown(qid)}"
         question = ruleset.by_id.get(qid)
         if question is None:
-            checked.errors.append(FieldError(where, f"unknown question id{did_you_mean(qid, ruleset.by_id)}"))
+            checked.errors.append(FieldError(where, Message.of("answers.unknown_question", hint=did_you_mean(qid, ruleset.by_id))))
             continue
         if value is None:  # not answered
             continue
@@ -210,6 +233,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
     if require_complete and not checked.errors:
         missing = missing_answers(ruleset, checked.answers)
         if missing:
-            listing = "; ".join(f"{qid} ({ruleset.question(qid).prompt})" for qid in missing)
-            checked.errors.append(FieldError("answers", f"missing required answers: {listing}"))
+            m = ruleset.messages  # the prompts are in the ruleset's language: the list is worded in it too
+            listing = m("list.semicolon").join(f"{qid} ({ruleset.question(qid).prompt})" for qid in missing)
+            checked.errors.append(FieldError("answers", Message.of("answers.missing_required", answers=listing)))
     return checked

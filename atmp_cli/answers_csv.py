@@ -20,11 +20,12 @@ from typing import IO, Any, Iterator
 
 from atmp_cli import spreadsheet
 from atmp_cli.answers import clean_text, shown
-from atmp_cli.bank import Question, Ruleset, did_you_mean
+from atmp_cli.bank import Question, Ruleset
+from atmp_cli.messages import Catalogue, Message, did_you_mean
 
 PRODUCT = "product"
 LIST_SEPARATOR = ";"
-HINT_LABEL = "# allowed values (rows starting with # are skipped)"
+Problem = tuple[str, Message]  # (field, what is wrong with it)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class CsvRecord:
 
     row: int | None  # 1-based, the header is row 1; None: the file as a whole
     document: dict[str, Any] | None
-    problems: tuple[tuple[str, str], ...] = ()
+    problems: tuple[Problem, ...] = ()
     product: str | None = None
 
 
@@ -42,22 +43,27 @@ def column_names(ruleset: Ruleset) -> list[str]:
     return [PRODUCT] + [q.id for q in ruleset.questions]
 
 
-def allowed_hint(question: Question, separator: str) -> str:
+def allowed_hint(m: Catalogue, question: Question, separator: str) -> str:
     """What a question accepts, in words: 'one of: yes, no' or 'one or more of: a; b; c'."""
     if question.kind == "single":
-        return "one of: " + ", ".join(question.allowed)
-    hint = "one or more of: " + separator.join(question.values)
+        return m("template.one_of", values=", ".join(question.allowed))
+    values = separator.join(question.values)
     alone = [o.value for o in question.options if o.exclusive]
-    return hint + (f" ({', '.join(alone)} only alone)" if alone else "")
+    if alone:
+        return m("template.one_or_more_alone", values=values, alone=", ".join(alone))
+    return m("template.one_or_more", values=values)
 
 
 def write_template(stream: IO[str], ruleset: Ruleset) -> None:
-    """The header row and a comment row of allowed values: fill in one row a product below them."""
-    hints = [HINT_LABEL] + [allowed_hint(q, LIST_SEPARATOR + " ") for q in ruleset.questions]
+    """The header row and a comment row of allowed values (its first cell marked as a comment, whatever the
+    language): fill in one row a product below them."""
+    m = ruleset.messages
+    label = m("template.csv_hint_row")
+    hints = [f"{spreadsheet.COMMENT} {label}"] + [allowed_hint(m, q, LIST_SEPARATOR + " ") for q in ruleset.questions]
     spreadsheet.write_rows(stream, [column_names(ruleset), hints])
 
 
-def _header(cells: list[str], ruleset: Ruleset) -> tuple[dict[int, str], list[tuple[str, str]]]:
+def _header(cells: list[str], ruleset: Ruleset) -> tuple[dict[int, str], list[Problem]]:
     """Column index -> name (blank names left out), and the problems with the names."""
     known = [PRODUCT, *ruleset.by_id]
     columns: dict[int, str] = {}
@@ -67,9 +73,10 @@ def _header(cells: list[str], ruleset: Ruleset) -> tuple[dict[int, str], list[tu
         if not name:
             continue
         if name in columns.values():
-            problems.append((f"answers.{shown(name)}", f"column {index + 1} repeats column {name!r}"))
+            problems.append((f"answers.{shown(name)}", Message.of("csv.repeated_column", number=index + 1, name=repr(name))))
         elif name != PRODUCT and name not in ruleset.by_id:
-            problems.append((f"answers.{shown(name)}", f"unknown column {index + 1}: not '{PRODUCT}' or a question id{did_you_mean(name, known)}; see 'atmp template --format csv'"))
+            problems.append((f"answers.{shown(name)}", Message.of("csv.unknown_column", number=index + 1, product=repr(PRODUCT),
+                                                                  hint=did_you_mean(name, known))))
         columns[index] = name
     return columns, problems
 
@@ -90,7 +97,7 @@ def _record(number: int, cells: list[str], columns: dict[int, str], ruleset: Rul
             continue
         name = columns.get(index)
         if name is None:
-            problems.append(("(csv)", f"a value in column {index + 1}, which has no header"))
+            problems.append(("(csv)", Message.of("csv.no_header", number=index + 1)))
         elif name == PRODUCT:
             product = cell
         else:
@@ -122,7 +129,7 @@ def read(stream: IO[str], ruleset: Ruleset) -> Iterator[CsvRecord]:
                 continue
             yield _record(number, cells, columns, ruleset)
     except UnicodeDecodeError:  # text is decoded a block at a time: the row at fault is not known
-        after = f" after row {number}" if number else ""
-        yield CsvRecord(None, None, (("(file)", f"not UTF-8 text{after} (in Excel, save it as 'CSV UTF-8')"),))
+        problem = Message.of("csv.not_utf8_after", row=number) if number else Message.of("csv.not_utf8")
+        yield CsvRecord(None, None, (("(file)", problem),))
     except csv.Error as error:
-        yield CsvRecord(number + 1, None, (("(csv)", f"not valid CSV: {error}"),))
+        yield CsvRecord(number + 1, None, (("(csv)", Message.of("csv.invalid", reason=str(error))),))

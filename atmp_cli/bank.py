@@ -8,7 +8,6 @@ worse, as a silently wrong classification. Everything that can be checked withou
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -297,9 +296,10 @@ def available_rulesets() -> list[str]:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean ...?)' suffix for near misses, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """A ' (did you mean ...?)' suffix for near misses, or '', in English: for the load errors of the data,
+    written for the people who maintain it (the program's own messages use messages.did_you_mean)."""
+    close = messages.close_match(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def load(ruleset_id: str = "eu", lang: str = SOURCE_LANGUAGE) -> Ruleset:

@@ -10,7 +10,8 @@ third line, `file.csv:2` the second spreadsheet row (the first product; row 1 is
 the third element of an array, `file.json` a file holding one object.
 
 All per-record work happens in `classify_record`, the one place to optimise. The writers (table, CSV, JSON)
-are in atmp_cli.batch_writers. Nothing here prints or exits: problems with the paths are BatchError.
+are in atmp_cli.batch_writers. Nothing here prints or exits: problems with the paths are BatchError. The
+messages of the error rows are worded in the ruleset's language (the run's); their fields stay ids.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from atmp_cli.answers import check_document
 from atmp_cli.bank import Ruleset
 from atmp_cli.engine import classify
 from atmp_cli.exit_codes import ExitCode
-from atmp_cli.inputs import parse_json
+from atmp_cli.inputs import STDIN_LABEL, json_value
+from atmp_cli.messages import Catalogue, Message
 from atmp_cli.serialize import to_dict, to_json_line
 from atmp_cli.result import Result
 
 STDIN = "-"
-STDIN_LABEL = "<stdin>"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 FOLDER_SUFFIXES = (".json",) + JSONL_SUFFIXES + CSV_SUFFIXES
@@ -40,6 +41,10 @@ OUTCOMES = ("not-ATMP", "undetermined")  # classes every ruleset has besides its
 
 class BatchError(Exception):
     """A problem with the batch as a whole (not one record), found before any record is read."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 # ---------------------------------------------------------------------------------------------- sources
@@ -80,7 +85,7 @@ def expand_paths(paths: Iterable[str], *, recursive: bool = False) -> list[Sourc
         elif path.exists():
             sources.append(Source(name, path))
         else:
-            raise BatchError(f"{name}: no such file or folder")
+            raise BatchError(Message.of("at.source", source=name, problem=Message.of("batch.no_such_path")))
     return sources
 
 
@@ -93,7 +98,7 @@ class Record:
 
     source: str
     document: Any = None
-    problems: tuple[tuple[str, str], ...] = ()  # (field, message)
+    problems: tuple[tuple[str, Message | str], ...] = ()  # (field, message)
     product: str | None = None  # where known despite the problems, for the error row
 
 
@@ -108,13 +113,13 @@ def read_jsonl(stream: IO[bytes], label: str) -> Iterator[Record]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
-            yield Record(source, problems=(("(json)", "not UTF-8 text"),))
+            yield Record(source, problems=(("(json)", Message.of("input.not_utf8")),))
             continue
         yield _parsed(source, line)
 
 
 def _parsed(source: str, text: str) -> Record:
-    document, problem = parse_json(text)
+    document, problem = json_value(text)
     return Record(source, problems=(("(json)", problem),)) if problem else Record(source, document)
 
 
@@ -127,7 +132,7 @@ def read_json(path: Path, label: str) -> Iterator[Record]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        yield Record(label, problems=(("(file)", "not UTF-8 text"),))
+        yield Record(label, problems=(("(file)", Message.of("input.not_utf8")),))
         return
     record = _parsed(label, text)
     if isinstance(record.document, list):
@@ -168,16 +173,16 @@ def read_records(sources: Iterable[Source], ruleset: Ruleset, stdin: IO[bytes] |
             else:
                 yield from read_json(source.path, source.label)
         except OSError as error:
-            yield Record(source.label, problems=(("(file)", f"cannot be read: {error.strerror or error}"),))
+            yield Record(source.label, problems=(("(file)", Message.of("input.unreadable", reason=error.strerror or str(error))),))
 
 
 # ---------------------------------------------------------------------------------------------- classification
 
 
-def error_row(source: str, errors: Iterable[tuple[str, str]], product: str | None = None) -> dict[str, Any]:
+def error_row(m: Catalogue, source: str, errors: Iterable[tuple[str, Message | str]], product: str | None = None) -> dict[str, Any]:
     """An error row: the product where the record names one, the first error under "error", all of them
-    under "errors"."""
-    listed = [{"field": field, "message": message} for field, message in errors]
+    under "errors", each message worded by `m`."""
+    listed = [{"field": field, "message": m.word(message)} for field, message in errors]
     return {"source": source, "product": product, "error": listed[0], "errors": listed}
 
 
@@ -219,8 +224,9 @@ def classify_record(ruleset: Ruleset, document: Any, *, source: str, country: st
     """One answers document to one row: the `classify --format json` result plus "source", or an error row."""
     checked = check_document(ruleset, document)
     if checked.errors:
-        return error_row(source, [(e.field, e.message) for e in checked.errors], checked.product)
-    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings)
+        return error_row(ruleset.messages, source, [(e.field, e.message) for e in checked.errors], checked.product)
+    result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings,
+                      case=checked.case, justifications=checked.justifications)
     return ResultRow(source, result, full_text)
 
 
@@ -230,12 +236,12 @@ def classify_records(
     """Rows in record order. Never raises for a record: whatever goes wrong with it becomes its error row."""
     for record in records:
         if record.problems:
-            yield error_row(record.source, record.problems, record.product)
+            yield error_row(ruleset.messages, record.source, record.problems, record.product)
             continue
         try:
             yield classify_record(ruleset, record.document, source=record.source, country=country, full_text=full_text)
         except Exception as error:  # a bug, not bad input: report it on the record's row and keep going
-            yield error_row(record.source, [("(internal)", f"{type(error).__name__}: {error}")])
+            yield error_row(ruleset.messages, record.source, [("(internal)", f"{type(error).__name__}: {error}")])
 
 
 def is_error(row: Row) -> bool:

@@ -1,20 +1,23 @@
 """How batch rows are written: JSON Lines, one JSON array, CSV, a terminal table, or only the counts.
 
-The table and the CSV share one list of columns, COLUMNS, so they cannot drift apart: the same names, in the
+The table and the CSV share one list of columns, COLUMNS, so they cannot drift apart: the same columns, in the
 same order, with the same cells ("yes"/"no" for a flag, lists joined with "; "). A column is one line there;
-the table leaves out the `optional` ones only on a terminal too narrow for all of them (and says so). JSON
-keeps the full result with its booleans and lists, as `classify --format json` prints it, plus "source".
-Every writer streams: a row is written as it comes, and only the summary waits for the end.
+the table leaves out the `optional` ones only on a terminal too narrow for all of them (and says so). The CSV's
+header and the summary's class and count rows are ids, a contract for scripts; the table, for people, heads
+its columns with their labels in the run's language (atmp_cli.language). JSON keeps the full result with its
+booleans and lists, as `classify --format json` prints it, plus "source". Every writer streams: a row is
+written as it comes, and only the summary waits for the end.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, Callable, Iterable
 
-from atmp_cli import spreadsheet, wording
+from atmp_cli import language, spreadsheet, wording
 from atmp_cli.batch import ResultRow, Tally, errors_text, is_error
+from atmp_cli.precedents import outcome_words
 from atmp_cli.result import Result
 from atmp_cli.wording import Wording
 
@@ -43,7 +46,7 @@ class Column:
     """A column of the table and the CSV: its cell for a classified record (a ResultRow) and for an error row
     (a dict), and how the table draws it: `width` fixes it, else it gets `share` parts of what is left."""
 
-    name: str
+    name: str  # the id: the CSV's header; the table's is the label of the same key (batch.column.<name>)
     cell: Callable[[ResultRow], str] = _blank
     error_cell: Callable[[dict], str] = _blank
     width: int = 0
@@ -51,12 +54,12 @@ class Column:
     optional: bool = False  # the table leaves it out on a terminal too narrow for every column
 
 
-def nearest_text(result: Any) -> str:
+def nearest_text(result: Result) -> str:
     """The most similar published precedent: its id and outcome, e.g. 'cat-2019-03-02 (sCTMP)'."""
     if not result.precedents:
         return ""
     first = result.precedents[0]
-    return f"{first.id} ({first.code}{', combined' if first.combined else ''})"
+    return f"{first.id} ({outcome_words(result.ruleset.messages, first.code, first.combined)})"
 
 
 def words(row: Any) -> Wording:
@@ -161,10 +164,15 @@ class TableWriter:
             color_system="auto" if terminal else None,
             force_terminal=None if terminal else False,
         )
-        width = max(self.console.width, 60)
-        self.columns, self.widths = self.layout(COLUMNS, width)
-        self.left_out = [c.name for c in COLUMNS if c not in self.columns]
-        self._print([c.name for c in self.columns], header=True)
+        from rich.cells import cell_len
+
+        m = self.m = language.catalogue()
+        labels = {c.name: m(f"batch.column.{c.name}") for c in COLUMNS}
+        # A column of fixed width is at least as wide as its label, in whatever language.
+        columns = tuple(replace(c, width=max(c.width, cell_len(labels[c.name]))) if c.width else c for c in COLUMNS)
+        self.columns, self.widths = self.layout(columns, max(self.console.width, 60))
+        self.left_out = [labels[c.name] for c in columns if c not in self.columns]
+        self._print([labels[c.name] for c in self.columns], header=True)
 
     @classmethod
     def layout(cls, columns: tuple[Column, ...], width: int) -> tuple[tuple[Column, ...], tuple[int, ...]]:
@@ -195,7 +203,7 @@ class TableWriter:
         if self.left_out:
             from rich.text import Text
 
-            note = f"(left out for the terminal's width: {', '.join(self.left_out)}; --format csv has every column)"
+            note = self.m("batch.left_out", columns=", ".join(self.left_out))
             self.console.print(Text(note, style="dim"))
 
 
@@ -213,16 +221,22 @@ class SummaryWriter:
             self.stream.write(json.dumps({"summary": tally.as_dict()}, ensure_ascii=False) + "\n")
             return
         rows = [(code, str(n)) for code, n in tally.ordered_classes().items()]
-        rows += [("combined", str(tally.combined)), ("error", str(tally.errors)), ("records", str(tally.records))]
+        totals = [("combined", str(tally.combined)), ("error", str(tally.errors)), ("records", str(tally.records))]
         if self.fmt == "csv":
-            spreadsheet.write_rows(self.stream, [("class", "count"), *rows])
+            spreadsheet.write_rows(self.stream, [("class", "count"), *rows, *totals])
             return
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table("class", "count", box=None, pad_edge=False)
+        m = language.catalogue()
+        table = Table(box=None, pad_edge=False)
+        table.add_column(Text(m("batch.summary.class")))
+        table.add_column(Text(m("batch.summary.count")))
         for code, n in rows:
-            table.add_row(code, n, end_section=code == "error")
+            table.add_row(Text(code), n)
+        for name, n in totals:
+            table.add_row(Text(m(f"batch.summary.{name}")), n, end_section=name == "error")
         Console(file=self.stream, highlight=False, width=None if self.terminal else 80, force_terminal=None if self.terminal else False).print(table)
 
 

@@ -16,6 +16,7 @@ from atmp_cli import __version__
 from atmp_cli.cli_help import PlainHelpCommand, exit_codes_help
 from atmp_cli.errors import CliError, report
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message
 
 EXIT_CODES_HELP = exit_codes_help()
 BATCH_EXIT_CODES_HELP = exit_codes_help(
@@ -107,19 +108,20 @@ def _guarded(run: Callable[[], T], lang: str | None = None, ruleset: str = "eu")
     except CliError as error:
         raise typer.Exit(report(error)) from None
     except BankError as error:
-        raise typer.Exit(report(CliError(f"question bank: {error}", ExitCode.INVALID_INPUT))) from None
+        raise typer.Exit(report(CliError(Message.of("cli.bank_error", error=str(error)), ExitCode.INVALID_INPUT))) from None
 
 
 def choose_language(option: str | None, ruleset: str) -> None:
     """Speak `--lang` (or ATMP_LANG, or the locale's language) for the rest of this run."""
     from atmp_cli import bank, language, translation
 
+    language.use(language.SOURCE_LANGUAGE, ruleset)  # until chosen (and for the error if it cannot be)
     folder = bank.questions_root() / ruleset
     available = translation.languages(folder) if (folder / "ruleset.toml").is_file() else [language.SOURCE_LANGUAGE]
     try:
         language.use(language.resolve(option, available), ruleset)
     except ValueError as error:
-        raise CliError(f"--lang: unknown language {str(error)!r}; available: {', '.join(available)}", ExitCode.USAGE) from None
+        raise CliError(Message.of("cli.unknown_language", code=repr(str(error)), available=", ".join(available)), ExitCode.USAGE) from None
 
 
 def _version(value: bool) -> None:
@@ -342,7 +344,7 @@ def main() -> None:
         _flush_or_fail(sys.stdout)
         raise
     except OSError as error:  # e.g. stdout on a full disk (/dev/full) while writing
-        raise SystemExit(report(CliError(f"cannot write the output: {error.strerror or error}"))) from None
+        raise SystemExit(report(CliError(Message.of("cli.cannot_write_output", reason=error.strerror or str(error))))) from None
 
 
 def _flush_or_fail(stream) -> None:
@@ -357,4 +359,4 @@ def _flush_or_fail(stream) -> None:
         except OSError:
             pass
         sys.stdout = None
-        raise SystemExit(report(CliError(f"cannot write the output: {error.strerror or error}"))) from None
+        raise SystemExit(report(CliError(Message.of("cli.cannot_write_output", reason=error.strerror or str(error))))) from None

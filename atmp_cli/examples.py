@@ -6,11 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from atmp_cli.bank import Ruleset, did_you_mean
+from atmp_cli.bank import Ruleset
+from atmp_cli.messages import Message, did_you_mean
 
 
 class ExampleError(LookupError):
     """No example of that name; the message lists what there is."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def example_paths(ruleset: Ruleset) -> dict[str, Path]:
@@ -20,5 +25,5 @@ def example_paths(ruleset: Ruleset) -> dict[str, Path]:
 def load_example(ruleset: Ruleset, name: str) -> dict[str, Any]:
     paths = example_paths(ruleset)
     if name not in paths:
-        raise ExampleError(f"unknown example {name!r}{did_you_mean(name, paths)}; available: {', '.join(paths)}")
+        raise ExampleError(Message.of("examples.unknown", name=repr(name), hint=did_you_mean(name, paths), available=", ".join(paths)))
     return json.loads(paths[name].read_text(encoding="utf-8"))

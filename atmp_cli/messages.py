@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 SOURCE_LANGUAGE = "en"
 
@@ -33,7 +33,7 @@ class Message:
     values: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **values: Any) -> "Message":
+    def of(cls, key: str, /, **values: Any) -> "Message":
         return cls(key, tuple(values.items()))
 
 
@@ -45,16 +45,34 @@ class Catalogue:
         self.messages = dict(messages)
         self.path = path
 
-    def __call__(self, key: str, **values: Any) -> str:
-        """The message `key`, its fields filled in. A missing key is a bug the catalogue test catches."""
+    def __call__(self, key: str, /, **values: Any) -> str:
+        """The message `key`, its fields filled in (a field holding a Message is worded first, in this
+        language). A missing key is a bug the catalogue test catches."""
         template = self.messages[key]
-        return template.format_map(values) if values else template
+        if not values:
+            return template
+        return template.format_map({name: self.word(value) if isinstance(value, Message) else value for name, value in values.items()})
 
     def word(self, message: Message | str) -> str:
         """A core message in words; a plain string (already worded, e.g. a user's text) is returned as it is."""
         if isinstance(message, str):
             return message
         return self(message.key, **dict(message.values))
+
+
+def close_match(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` most likely misspells, if one is close enough."""
+    import difflib  # only when something is misspelt: not at start-up
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> Message | str:
+    """For the field that ends a message ("unknown value 'x'{hint}"): " (did you mean 'y'?)" in the run's
+    language for a near miss, or nothing."""
+    close = close_match(word, choices)
+    return Message.of("hint.did_you_mean", word=repr(close)) if close else ""
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

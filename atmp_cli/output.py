@@ -10,6 +10,7 @@ from typing import IO, Any, Mapping
 
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message
 
 
 def _umask() -> int:
@@ -34,13 +35,13 @@ class AtomicOutput:
             try:
                 self.stream: IO[Any] = self.target.open(**mode)
             except OSError as error:
-                fail(f"{path}: cannot write: {error.strerror}")
+                fail(Message.of("output.cannot_write", path=path, reason=error.strerror))
             return
         directory = self.target.parent if str(self.target.parent) else Path(".")
         try:
             handle, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=directory)
         except OSError as error:
-            fail(f"{path}: cannot write: {error.strerror}")
+            fail(Message.of("output.cannot_write", path=path, reason=error.strerror))
         self.temp = Path(temp)
         os.chmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; the result should read like any file the user writes
         self.stream = os.fdopen(handle, **mode)
@@ -52,7 +53,7 @@ class AtomicOutput:
                 os.replace(self.temp, self.target)
         except OSError as error:
             self.discard()
-            fail(f"{self.target}: cannot write: {error.strerror}")
+            fail(Message.of("output.cannot_write", path=str(self.target), reason=error.strerror))
 
     def discard(self) -> None:
         if not self.stream.closed:
@@ -68,7 +69,7 @@ def write_atomic(path: str, content: str | bytes) -> None:
         output.stream.write(content)
     except OSError as error:
         output.discard()
-        fail(f"{path}: cannot write: {error.strerror}")
+        fail(Message.of("output.cannot_write", path=path, reason=error.strerror))
     output.commit()
 
 
@@ -82,7 +83,7 @@ def output_format(fmt: str | None, output: str | None, by_extension: Mapping[str
     found = by_extension.get(Path(output).suffix.lower())
     if found is None:
         known = ", ".join(by_extension)
-        fail(f"--output: cannot tell the format from {output!r}; use one of {known}, or give --format", ExitCode.USAGE)
+        fail(Message.of("output.unknown_extension", output=repr(output), known=known), ExitCode.USAGE)
     return found
 
 
@@ -102,7 +103,7 @@ def write_new(path: str, content: str) -> bool:
     except FileExistsError:
         return False
     except OSError as error:
-        fail(f"{path}: cannot write: {error.strerror}")
+        fail(Message.of("output.cannot_write", path=path, reason=error.strerror))
     finally:
         output.discard()
     return True

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from atmp_cli.bank import BankError, Ruleset, check_fields, did_you_mean
+from atmp_cli.messages import Catalogue
 
 PROCEDURES = ("CAT scientific recommendation", "EPAR", "national authority", "court", "guidance")
 RELIABILITY = ("primary", "secondary")
@@ -193,15 +194,21 @@ def _entry(path: Any, raw: dict[str, Any], codes: set[str], ruleset: Ruleset) ->
     )
 
 
-def outcome_words(entry: Precedent) -> str:
-    """The outcome as a short code: 'TEP', 'TEP, combined'."""
-    return f"{entry.code}, combined" if entry.combined else entry.code
+def outcome_words(m: Catalogue, code: str, combined: bool) -> str:
+    """An outcome as a short code, worded by `m`: 'TEP', 'TEP, combined'."""
+    return m("precedents.combined", code=code) if combined else code
 
 
 def summary_line(entry: Precedent) -> str:
-    """One line for help texts and listings: product, outcome, who decided and when, and the source."""
-    when = f", {entry.date}" if entry.date else ""
-    return f"{entry.product}: {outcome_words(entry)} ({entry.authority}{when}; {entry.source})"
+    """One line for help texts and listings, in the run's language: product, outcome, who decided and when,
+    and the source."""
+    from atmp_cli import language
+
+    m = language.catalogue()
+    outcome = outcome_words(m, entry.code, entry.combined)
+    if entry.date:
+        return m("precedents.summary", product=entry.product, outcome=outcome, authority=entry.authority, date=entry.date, source=entry.source)
+    return m("precedents.summary_undated", product=entry.product, outcome=outcome, authority=entry.authority, source=entry.source)
 
 
 def entry_dict(entry: Precedent, *, whole: bool = True) -> dict[str, Any]:

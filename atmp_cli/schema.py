@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from atmp_cli import wording
 from atmp_cli.answers import CASE_KEYS
 from atmp_cli.bank import Question, Ruleset
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def question_schema(question: Question) -> dict[str, Any]:
-    """One answer: a value of the question (or null), or for a multi-select a list of them (or null)."""
-    asked_when = question.when_text or (question.when.source if question.when else "always")
-    described: dict[str, Any] = {"title": question.prompt, "description": f"Asked when: {asked_when}."}
+def question_schema(ruleset: Ruleset, question: Question) -> dict[str, Any]:
+    """One answer: a value of the question (or null), or for a multi-select a list of them (or null). Its
+    description is sentences in the ruleset's language."""
+    m = ruleset.messages
+    sentences = [m("schema.asked_when", condition=wording.of(ruleset).asked_when(question.id))]
+    described: dict[str, Any] = {"title": question.prompt, "description": sentences[0]}
     if question.kind == "single":
         return {**described, "enum": [*question.allowed, None]}
     schema: dict[str, Any] = {
@@ -35,47 +38,44 @@ def question_schema(question: Question) -> dict[str, Any]:
     }
     alone = [option.value for option in question.options if option.exclusive]
     if alone:
-        schema["description"] += f" {', '.join(alone)} cannot be combined with other values."
+        sentences.append(m("schema.alone", values=", ".join(alone)))
         schema["if"] = {"type": "array", "contains": {"enum": alone}}
         schema["then"] = {"maxItems": 1}
     if question.unsure:  # 'unsure' stands for the whole answer, not for one of the values
-        schema["description"] += " Or the string 'unsure'."
+        sentences.append(m("schema.or_unsure"))
         schema["type"] = ["array", "null", "string"]
         schema["allOf"] = [{"if": {"type": "string"}, "then": {"const": "unsure"}}]
+    schema["description"] = " ".join(sentences)
     return schema
 
 
 def answers_schema(ruleset: Ruleset) -> dict[str, Any]:
-    """The schema of an answers file for `ruleset`, questions in the order they are asked."""
+    """The schema of an answers file for `ruleset`, questions in the order they are asked; its titles and
+    descriptions in the ruleset's language."""
+    m = ruleset.messages
     return {
         "$schema": DRAFT,
-        "title": f"atmp answers file (ruleset {ruleset.id} {ruleset.version})",
-        "description": (
-            "One product's answers to the question bank. Questions that are not asked given the other answers "
-            "need no answer; null means not answered. Start from 'atmp template'; 'atmp questions' lists when "
-            "each question is asked. Other top-level keys are ignored (atmp warns about them unless they start with '$'). "
-            "Answers that contradict each other (e.g. genetic_modification ticked with no recombinant nucleic acid) "
-            "are errors atmp reports; this schema checks each answer on its own."
-        ),
+        "title": m("schema.title", ruleset=ruleset.id, version=ruleset.version),
+        "description": m("schema.description"),
         "type": "object",
         "required": ["answers"],
         "properties": {
-            "product": {"type": ["string", "null"], "description": "Product name, free text (optional)."},
+            "product": {"type": ["string", "null"], "description": m("schema.product")},
             "answers": {
                 "type": "object",
-                "description": "Question id to answer.",
-                "properties": {q.id: question_schema(q) for q in ruleset.questions},
+                "description": m("schema.answers"),
+                "properties": {q.id: question_schema(ruleset, q) for q in ruleset.questions},
                 "additionalProperties": False,
             },
             "case": {
                 "type": ["object", "null"],
-                "description": "About the request, for the draft CAT request (--format cat-request): free text, null or blank for not given.",
+                "description": m("schema.case"),
                 "properties": {key: {"type": ["string", "null"]} for key in CASE_KEYS},
                 "additionalProperties": False,
             },
             "justifications": {
                 "type": ["object", "null"],
-                "description": "Question id to the reason for its answer, shown in the draft CAT request.",
+                "description": m("schema.justifications"),
                 "propertyNames": {"enum": [q.id for q in ruleset.questions]},
                 "additionalProperties": {"type": ["string", "null"]},
             },

@@ -17,19 +17,16 @@ from atmp_cli import answers_csv
 from atmp_cli.bank import Ruleset
 
 FORMATS = ("json", "csv")
-COMMENT = (
-    "Fill in product and answers; leave null what does not apply (atmp says what it still needs). "
-    "$allowed lists each question's values; a multi-select takes a list, e.g. [\"expansion\"]. "
-    "'atmp explain ID' explains a question; 'atmp schema' validates this file."
-)
 
 
 def json_template(ruleset: Ruleset) -> dict[str, Any]:
+    """The JSON template, its comment and allowed values worded in the ruleset's language."""
+    m = ruleset.messages
     return {
-        "$comment": COMMENT,
+        "$comment": m("template.comment"),
         "product": "",
         "answers": {question.id: None for question in ruleset.questions},
-        "$allowed": {question.id: answers_csv.allowed_hint(question, ", ") for question in ruleset.questions},
+        "$allowed": {question.id: answers_csv.allowed_hint(m, question, ", ") for question in ruleset.questions},
     }
 
 

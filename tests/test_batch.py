@@ -71,9 +71,10 @@ def test_jsonl_records_are_labelled_by_line_and_blank_lines_skipped():
     assert records[2].problems[0][0] == "(json)"
 
 
-def test_jsonl_line_that_is_not_utf8_is_an_error_record():
+def test_jsonl_line_that_is_not_utf8_is_an_error_record(ruleset):
     (record,) = batch.read_jsonl(io.BytesIO(b'{"product": "\xff"}\n'), "x.jsonl")
-    assert record.problems == (("(json)", "not UTF-8 text"),)
+    ((field, message),) = record.problems
+    assert field == "(json)" and ruleset.messages.word(message) == "not UTF-8 text"
 
 
 def test_json_file_object_and_array_labels_count_from_1(ruleset, tmp_path):
@@ -291,6 +292,28 @@ def test_cli_batch_stdin_jsonl(runner, ruleset):
     result = runner.invoke(app, ["batch", "-", "--format", "jsonl"], input=jsonl_bytes(DOCUMENTS[:3]))
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [f"<stdin>:{i}" for i in (1, 2, 3)]
+
+
+def test_cli_batch_jsonl_carries_the_case_and_justifications_literally(runner, tmp_path):
+    """Markup, HTML and format braces come out as typed; control characters and escape sequences are stripped
+    (newlines kept where a case field is paragraphs); a record without them has empty objects."""
+    case = {
+        "organisation": "[bold]Acme[/bold] <b>&amp;</b> {product}\x1b[31m red\x1b[0m\x07",
+        "notes": "first <script>alert(1)</script>\nsecond\r [link=http://x]y[/link]",
+    }
+    justifications = {"human_use": "<i>because</i> [red]{answers}[/red]\x00\x9b", "nucleic_acid": "  \x1b]0;title\x07ok  "}
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(jsonl_bytes([{**DOCUMENTS[0], "case": case, "justifications": justifications}, DOCUMENTS[1]]))
+    result = runner.invoke(app, ["batch", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["case"] == {
+        "organisation": "[bold]Acme[/bold] <b>&amp;</b> {product} red",
+        "notes": "first <script>alert(1)</script>\nsecond [link=http://x]y[/link]",
+    }
+    assert first["justifications"] == {"human_use": "<i>because</i> [red]{answers}[/red]", "nucleic_acid": "ok"}
+    assert second["case"] == {} and second["justifications"] == {}
+    assert not any(char in result.stdout for char in "\x1b\x07\x00\x9b\r")
 
 
 def test_cli_batch_rejects_a_missing_path_as_usage_error(runner, tmp_path):

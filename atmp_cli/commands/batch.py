@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Catalogue, Message
 
 PROGRESS_AFTER = 500  # records: smaller batches finish before a bar is worth drawing
 PROGRESS_EVERY = 100  # records between redraws, to keep the bar off the hot path
@@ -41,8 +42,8 @@ def batch_format(fmt: str | None, output: str | None) -> str:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A callback drawing a record counter on stderr once the batch is large; None when disabled."""
+def progress_bar(m: Catalogue, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A callback drawing a record counter on stderr once the batch is large, worded by `m`; None when disabled."""
     if not enabled:
         yield None
         return
@@ -56,9 +57,9 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             bar = Progress(
-                TextColumn("classifying"),
+                TextColumn(m("batch.progress"), markup=False),
                 BarColumn(),
-                TextColumn("{task.completed} records"),
+                TextColumn(m("batch.progress_records", count="{task.completed}"), markup=False),
                 TimeElapsedColumn(),
                 console=Console(file=sys.stderr),
                 transient=True,
@@ -80,14 +81,14 @@ def run(options: BatchOptions) -> int:
     from atmp_cli.output import AtomicOutput
 
     if sum(path == batch.STDIN for path in options.paths) > 1:
-        fail("'-' (stdin) can be given only once", ExitCode.USAGE)
+        fail(Message.of("batch.stdin_twice"), ExitCode.USAGE)
     fmt = batch_format(options.fmt, options.output)
     ruleset = load_ruleset(options.ruleset)
     country = country_code(ruleset, options.country)
     try:
         sources = batch.expand_paths(options.paths, recursive=options.recursive)
     except batch.BatchError as error:
-        fail(str(error), ExitCode.USAGE)
+        fail(error.message, ExitCode.USAGE)
 
     to_file = options.output not in (None, "-")
     target = AtomicOutput(options.output) if to_file else None
@@ -97,14 +98,14 @@ def run(options: BatchOptions) -> int:
     rows = batch.classify_records(ruleset, records, country=country, full_text=options.full_text)
     try:
         writer = batch_writers.make_writer(stream, fmt, summary=options.summary, terminal=terminal)
-        with progress_bar(sys.stderr.isatty() and not options.quiet) as on_row:
+        with progress_bar(ruleset.messages, sys.stderr.isatty() and not options.quiet) as on_row:
             tally = batch.run(rows, writer, classes=batch.class_codes(ruleset), fail_fast=options.fail_fast, on_row=on_row)
     except batch.FailFast as stop:
         if target:
             target.discard()
         else:
             stream.flush()
-        fail(f"{stop.row['source']}: {batch.errors_text(stop.row)} (stopped: --fail-fast)")
+        fail(Message.of("batch.stopped", source=stop.row["source"], errors=batch.errors_text(stop.row)))
     except BaseException:
         if target:
             target.discard()
@@ -114,6 +115,9 @@ def run(options: BatchOptions) -> int:
     else:
         stream.flush()
     if tally.errors:
-        noun = "record" if tally.records == 1 else "records"
-        print(f"atmp: error: {tally.errors} of {tally.records} {noun} could not be classified (see the error rows)", file=sys.stderr)
+        m = ruleset.messages
+        counts = {"errors": tally.errors, "records": tally.records}
+        unclassified = m("batch.unclassified_one", **counts) if tally.records == 1 else m("batch.unclassified_many", **counts)
+        prefix = m("error.prefix")
+        print(f"{prefix} {unclassified}", file=sys.stderr)
     return int(tally.exit_code)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from atmp_cli import bank
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message, did_you_mean
 from atmp_cli.result import Result
 
 if TYPE_CHECKING:
@@ -42,31 +43,25 @@ def country_code(ruleset: bank.Ruleset, country: str | None) -> str | None:
         return None
     code = country.upper()
     if code not in ruleset.national:
-        known = ", ".join(sorted(ruleset.national)) or "none"
-        fail(f"--country: no national notes for {country!r}; available: {known}", ExitCode.USAGE)
+        if ruleset.national:
+            fail(Message.of("classify.unknown_country", country=repr(country), available=", ".join(sorted(ruleset.national))), ExitCode.USAGE)
+        fail(Message.of("classify.no_countries", country=repr(country)), ExitCode.USAGE)
     return code
 
 
 def load_ruleset(ruleset_id: str) -> bank.Ruleset:
-    """The ruleset, in the language this run speaks (atmp_cli.language)."""
+    """The ruleset, in the language this run speaks (atmp_cli.language); an unknown one is a usage error."""
     from atmp_cli import language
 
-    try:
-        return bank.load(ruleset_id, language.current())
-    except bank.BankError as error:
-        if str(error).startswith("unknown ruleset"):
-            fail(f"--ruleset: {error}", ExitCode.USAGE)
-        raise
+    known = bank.available_rulesets()
+    if ruleset_id not in known:
+        fail(Message.of("classify.unknown_ruleset", ruleset=repr(ruleset_id), hint=did_you_mean(ruleset_id, known), available=", ".join(known)),
+             ExitCode.USAGE)
+    return bank.load(ruleset_id, language.current())
 
 
 def exit_code_for(result: Result) -> int:
     return int(ExitCode.UNDETERMINED if result.classification.code == "undetermined" else ExitCode.CLASSIFIED)
-
-
-NO_TERMINAL = (
-    "no answers given and the wizard needs a terminal: run 'atmp classify --answers FILE' "
-    "(or '--answers -' to read JSON from stdin), or 'atmp classify --example car-t'"
-)
 
 
 def interactive() -> bool:
@@ -76,13 +71,13 @@ def interactive() -> bool:
 
 def run(options: ClassifyOptions) -> int:
     if options.answers and options.example:
-        fail("give either --answers or --example, not both", ExitCode.USAGE)
+        fail(Message.of("classify.answers_and_example"), ExitCode.USAGE)
     if options.resuming and (options.answers or options.example):
-        fail("--resume and --session continue a saved wizard session; they cannot be combined with --answers or --example", ExitCode.USAGE)
+        fail(Message.of("classify.resume_and_answers"), ExitCode.USAGE)
     wizard_only = not (options.answers or options.example)
     if wizard_only and not options.resuming and not interactive():
         # Before loading anything else, and long before questionary: exit at once, never wait for input.
-        fail(NO_TERMINAL, ExitCode.USAGE)
+        fail(Message.of("classify.no_terminal"), ExitCode.USAGE)
 
     from atmp_cli.applicability import applicable_answers
     from atmp_cli.engine import classify
@@ -92,6 +87,7 @@ def run(options: ClassifyOptions) -> int:
     ruleset = load_ruleset(options.ruleset)
     country = country_code(ruleset, options.country)
     resumed = None
+    name: str | Message
     if options.resuming:
         from atmp_cli.session import session_path
 
@@ -99,13 +95,13 @@ def run(options: ClassifyOptions) -> int:
         name, document = str(session_path(resumed.name)), resumed.answers_document()
     elif options.example:
         try:
-            name, document = f"example {options.example}", load_example(ruleset, options.example)
+            name, document = Message.of("classify.example_source", name=options.example), load_example(ruleset, options.example)
         except ExampleError as error:
-            fail(f"--example: {error}", ExitCode.USAGE)
+            fail(Message.of("at.option", option="--example", problem=error.message), ExitCode.USAGE)
     elif options.answers:
         name, document = read_json(options.answers)
     else:
-        name, document = "wizard", {}
+        name, document = Message.of("classify.wizard_source"), {}
     if isinstance(document, dict) and options.product is not None:
         document = {**document, "product": options.product}
     at_terminal = interactive()
@@ -117,15 +113,12 @@ def run(options: ClassifyOptions) -> int:
             _warn(name, partial.warnings)
             return run_wizard(ruleset, options, country, partial.product, partial.answers, resumed)
         if incomplete:  # a session resumed without a terminal; a complete one is classified like a file
-            fail(f"session {resumed.name} is not complete and the wizard needs a terminal to finish it; "
-                 "run 'atmp classify --resume' at a terminal", ExitCode.USAGE)
+            fail(Message.of("classify.session_incomplete", session=resumed.name), ExitCode.USAGE)
     checked = checked_document(ruleset, name, document)
     _warn(name, checked.warnings)
     result = classify(ruleset, checked.answers, product=checked.product, country=country, warnings=checked.warnings,
                       case=checked.case, justifications=checked.justifications)
-    from atmp_cli import wording
-
-    _warn(name, [wording.of(ruleset).warning(w) for w in result.warnings[len(checked.warnings):]])
+    _warn(name, result.warnings[len(checked.warnings):])
     write_report(result, options.fmt, options.output, full=options.full)
     save = options.save or (resumed.saved_to if resumed else None)
     if save:
@@ -177,9 +170,13 @@ def describe_session(saved: Session) -> str:
     return f"{product} · saved {local_time(saved.saved)} · {count} answer{'s' if count != 1 else ''}"
 
 
-def _warn(name: str, warnings: Sequence[str]) -> None:
+def _warn(name: str | Message, warnings: Sequence[Message | str]) -> None:
+    """Each warning on a line of stderr, naming the file, in the run's language."""
+    from atmp_cli import language
+
+    m = language.catalogue()
     for warning in warnings:
-        print(f"atmp: warning: {name}: {warning}", file=sys.stderr)
+        print(m("classify.warning", source=name, warning=warning), file=sys.stderr)
 
 
 def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | None, product: str | None,

@@ -8,6 +8,7 @@ from typing import Any
 from atmp_cli.commands.classify import load_ruleset
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message, did_you_mean
 
 
 def _print_json(data: Any) -> None:
@@ -43,22 +44,20 @@ def list_questions(ruleset_id: str, fmt: str) -> None:
         return
     from rich.text import Text
 
+    m = ruleset.messages
     console = _console()
     for index, row in enumerate(rows, 1):
-        kind = "one of" if row["kind"] == "single" else "list of"
         console.print(Text.assemble((f"{index:>2}. {row['id']}", "bold"), f"  [{ruleset.section_title(row['section'])}]"))
         console.print(Text(f"    {row['prompt']}"))
-        console.print(Text(f"    answers: {kind} {', '.join(row['allowed'])}", style="dim"))
-        console.print(Text(f"    asked when: {row['asked_when']}", style="dim"))
+        console.print(Text("    " + m(f"questions.answers_{row['kind']}", values=", ".join(row["allowed"])), style="dim"))
+        console.print(Text("    " + m("questions.asked_when", condition=row["asked_when"]), style="dim"))
 
 
 def show_definitions(ruleset_id: str, ids: list[str], fmt: str) -> None:
-    from atmp_cli.bank import did_you_mean
-
     ruleset = load_ruleset(ruleset_id)
     for cid in ids:
         if cid not in ruleset.texts:
-            fail(f"unknown legal text id {cid!r}{did_you_mean(cid, ruleset.texts)}; see 'atmp definitions'", ExitCode.USAGE)
+            fail(Message.of("definitions.unknown_id", id=repr(cid), hint=did_you_mean(cid, ruleset.texts)), ExitCode.USAGE)
     texts = [ruleset.texts[cid] for cid in ids] if ids else list(ruleset.texts.values())
     from atmp_cli import wording
     from atmp_cli.document import legal_block
@@ -83,8 +82,6 @@ def list_examples(ruleset_id: str, fmt: str) -> None:
     from atmp_cli.engine import classify
     from atmp_cli.examples import example_paths, load_example
 
-    from atmp_cli import wording
-
     ruleset = load_ruleset(ruleset_id)
     words = wording.of(ruleset)
     rows = []
@@ -92,20 +89,24 @@ def list_examples(ruleset_id: str, fmt: str) -> None:
         document = load_example(ruleset, name)
         checked = check_document(ruleset, document)
         result = classify(ruleset, checked.answers, product=checked.product)
-        label = wording.of(ruleset).label(result.classification)
+        label = words.label(result.classification)
         rows.append({"name": name, "product": checked.product, "classification": label, "code": result.classification.code,
                      "combined": result.classification.combined})
     if fmt == "json":
         _print_json(rows)
         return
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table("example", "classification", "product", box=None, pad_edge=False)
+    m = ruleset.messages
+    table = Table(box=None, pad_edge=False)
+    for header in (m("examples.example"), m("examples.classification"), m("examples.product")):
+        table.add_column(Text(header))
     for row in rows:
-        table.add_row(row["name"], row["classification"], row["product"] or "")
+        table.add_row(Text(row["name"]), Text(row["classification"]), Text(row["product"] or ""))
     console = _console()
     console.print(table)
-    console.print("Run one with: atmp classify --example NAME", markup=False, style="dim")
+    console.print(m("examples.run_one"), markup=False, style="dim")
 
 
 def show_example(ruleset_id: str, name: str) -> None:
@@ -116,5 +117,5 @@ def show_example(ruleset_id: str, name: str) -> None:
     try:
         document = load_example(ruleset, name)
     except ExampleError as error:
-        fail(str(error), ExitCode.USAGE)
+        fail(error.message, ExitCode.USAGE)
     _print_json(document)

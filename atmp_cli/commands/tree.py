@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from atmp_cli import expressions, wording
-from atmp_cli.bank import Question, Ruleset
+from atmp_cli.bank import UNSURE, Question, Ruleset
 from atmp_cli.commands.classify import load_ruleset
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message, did_you_mean
 
 # ---------------------------------------------------------------------------------------------- the graph
 
@@ -26,10 +27,6 @@ def direct_names(ruleset: Ruleset, name: str) -> list[str]:
     return sorted(found & known)
 
 
-def kind_text(question: Question) -> str:
-    return "one of" if question.kind == "single" else "any of"
-
-
 # ---------------------------------------------------------------------------------------------- text
 
 
@@ -38,34 +35,35 @@ def print_tree_text(ruleset: Ruleset) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
-    root = Tree(Text(f"{ruleset.title}: ruleset {ruleset.id} {ruleset.version}", style="bold"))
-    questions = root.add(Text("Questions, in the order they are asked", style="bold"))
+    m = ruleset.messages
+    root = Tree(Text(m("tree.title", title=ruleset.title, ruleset=ruleset.id, version=ruleset.version), style="bold"))
+    questions = root.add(Text(m("tree.questions"), style="bold"))
     for section in ruleset.sections:
         branch = questions.add(Text(section.title, style="bold cyan"))
         for question in (q for q in ruleset.questions if q.section == section.id):
             node = branch.add(Text.assemble((question.id, "bold"), ": ", question.prompt))
-            node.add(Text.assemble(("asked when: ", "dim"), wording.of(ruleset).asked_when(question.id)))
+            node.add(Text.assemble((m("tree.asked_when") + " ", "dim"), wording.of(ruleset).asked_when(question.id)))
             if question.when and question.when_text:
-                node.add(Text.assemble(("condition: ", "dim"), question.when.source))
-            answers = node.add(Text(f"answers ({kind_text(question)}):", style="dim"))
+                node.add(Text.assemble((m("tree.condition") + " ", "dim"), question.when.source))
+            answers = node.add(Text(m(f"tree.answers_{question.kind}"), style="dim"))
             for option in question.options:
                 answers.add(Text.assemble((option.value, "bold"), ": ", option.label))
             if question.unsure:
-                answers.add(Text.assemble(("unsure", "bold"), ": every possible answer is evaluated"))
-    definitions = root.add(Text("ATMP definitions, in order of priority: a class holds when all its tests hold", style="bold"))
+                answers.add(Text.assemble((UNSURE, "bold"), ": ", m("tree.unsure")))
+    definitions = root.add(Text(m("tree.definitions"), style="bold"))
     for definition in ruleset.definitions:
         node = definitions.add(Text.assemble((ruleset.labels[definition.code], "bold"), f" [{', '.join(definition.citations)}]"))
         for test in definition.tests:
             node.add(Text.assemble((test, "bold"), ": ", ruleset.rules[test].when.source))
     derived = [r for r in ruleset.rules.values() if not any(r.id in d.tests for d in ruleset.definitions)]
     if derived:
-        others = root.add(Text("Other rules", style="bold"))
+        others = root.add(Text(m("tree.other_rules"), style="bold"))
         for rule in derived:
             others.add(Text.assemble((rule.id, "bold"), ": ", rule.when.source))
     if ruleset.destinations:
-        dest = root.add(Text("Not an ATMP: where it likely belongs (the first matching condition)", style="bold"))
+        dest = root.add(Text(m("tree.destinations"), style="bold"))
         for destination in ruleset.destinations:
-            node = dest.add(Text.assemble((destination.id, "bold"), ": when ", destination.when.source))
+            node = dest.add(Text.assemble((destination.id, "bold"), ": ", m("tree.destination_when", condition=destination.when.source)))
             node.add(Text(destination.belongs))
     Console(highlight=False).print(root)
 
@@ -101,12 +99,14 @@ def tree_mermaid(ruleset: Ruleset) -> str:
             return _node("Q", name)
         return _node("D" if name in definition_ids else "R", name)
 
-    lines = ["```mermaid", "flowchart TD", f"  start([{_label('Start: ' + ruleset.id + ' ' + ruleset.version)}])"]
+    m = ruleset.messages
+    start = m("mermaid.start", ruleset=ruleset.id, version=ruleset.version)
+    lines = ["```mermaid", "flowchart TD", f"  start([{_label(start)}])"]
     for section in ruleset.sections:
         lines.append(f"  subgraph {_node('S', section.id)}[{_label(section.title)}]")
         for q in (q for q in ruleset.questions if q.section == section.id):
-            answers = ", ".join(q.allowed)
-            lines.append(f"    {node_id(q.id)}[{_label(q.id + ': ' + q.prompt, kind_text(q) + ': ' + answers)}]")
+            answers = m(f"mermaid.answers_{q.kind}", values=", ".join(q.allowed))
+            lines.append(f"    {node_id(q.id)}[{_label(q.id + ': ' + q.prompt, answers)}]")
         lines.append("  end")
     for q in ruleset.questions:
         deps = direct_names(ruleset, q.id)
@@ -114,11 +114,13 @@ def tree_mermaid(ruleset: Ruleset) -> str:
             lines.append(f"  start --> {node_id(q.id)}")
         for dep in deps:
             lines.append(f"  {node_id(dep)} -->|{_label(q.when.source if q.when else '')}| {node_id(q.id)}")
-    lines.append(f"  subgraph rules[{_label('Rules and ATMP definitions: a class holds when all its tests hold')}]")
+    rules = m("mermaid.rules")
+    lines.append(f"  subgraph rules[{_label(rules)}]")
     for rule in ruleset.rules.values():
         lines.append(f"    {node_id(rule.id)}[{_label(rule.id + ': ' + rule.when.source)}]")
     for d in ruleset.definitions:
-        lines.append(f"    {node_id(d.id)}{{{{{_label(ruleset.labels[d.code], 'all of: ' + ', '.join(d.tests))}}}}}")
+        tests = m("mermaid.all_of", tests=", ".join(d.tests))
+        lines.append(f"    {node_id(d.id)}{{{{{_label(ruleset.labels[d.code], tests)}}}}}")
     lines.append("  end")
     for name in [*ruleset.rules, *(d.id for d in ruleset.definitions)]:
         for dep in direct_names(ruleset, name):
@@ -168,30 +170,32 @@ def _print_explain(ruleset: Ruleset, question: Question) -> None:
         gap = 1 if len(body) > 1 else 0
         return Group(Text(title, style="bold underline"), *(Padding(b, (0, 0, gap, 2), expand=False) for b in body))
 
+    m = ruleset.messages
     answers = [Text.assemble((o.value, "bold"), ": ", o.label, ("\n" + o.finding, "dim")) for o in question.options]
     if question.unsure:
-        answers.append(Text.assemble(("unsure", "bold"), ": every possible answer is evaluated; the result may be undetermined"))
+        answers.append(Text.assemble((UNSURE, "bold"), ": ", m("explain.unsure")))
     when = Text(wording.of(ruleset).asked_when(question.id))
     if question.when and question.when_text:
-        when.append(f"\ncondition: {question.when.source}", style="dim")
+        when.append("\n" + m("explain.condition", condition=question.when.source), style="dim")
+    section = ruleset.section_title(question.section)
     parts = [
-        Text.assemble((question.id, "bold"), f"  ({ruleset.section_title(question.section)}; {kind_text(question)} the answers below)"),
+        Text.assemble((question.id, "bold"), "  ", m(f"explain.kind_{question.kind}", section=section)),
         Text(question.prompt, style="bold"),
-        block("Help", Text(question.help)),
-        block("Answers", *answers),
-        block("Asked when", when),
+        block(m("explain.help"), Text(question.help)),
+        block(m("explain.answers"), *answers),
+        block(m("explain.asked_when"), when),
     ]
     from atmp_cli.document import legal_block
     from atmp_cli.render.text import legal
 
     definitions = [legal(legal_block(wording.of(ruleset), ruleset.texts[cid], with_meta=True)) for cid in question.definitions]
     if definitions:
-        parts.append(block("Definitions", *definitions))
+        parts.append(block(m("explain.definitions"), *definitions))
     from atmp_cli.precedents import load as load_precedents, summary_line
 
     shown = [Text(summary_line(entry)) for entry in load_precedents(ruleset).illustrating(question.id)]
     if shown:
-        parts.append(block("How the authorities answered it for published products", *shown))
+        parts.append(block(m("explain.precedents"), *shown))
     console = Console(highlight=False)
     for index, part in enumerate(parts):
         if index > 1:
@@ -200,12 +204,10 @@ def _print_explain(ruleset: Ruleset, question: Question) -> None:
 
 
 def explain(ruleset_id: str, question_id: str, fmt: str) -> None:
-    from atmp_cli.bank import did_you_mean
-
     ruleset = load_ruleset(ruleset_id)
     question = ruleset.by_id.get(question_id)
     if question is None:
-        fail(f"unknown question id {question_id!r}{did_you_mean(question_id, ruleset.by_id)}; see 'atmp questions'", ExitCode.USAGE)
+        fail(Message.of("explain.unknown_question", id=repr(question_id), hint=did_you_mean(question_id, ruleset.by_id)), ExitCode.USAGE)
     if fmt == "json":
         print(json.dumps(explain_dict(ruleset, question), ensure_ascii=False, indent=2))
     else:
