@@ -176,6 +176,7 @@ def legal_block(words: Wording, legal: LegalText, *, with_meta: bool = False) ->
 class _Builder:
     def __init__(self, result: Result, produced_at: str | None, screen: bool = False) -> None:
         self.screen = screen  # the summary alone on a terminal: it must fit one screen
+        self.notes_elsewhere = ""  # on a screen too full for any note: how many the appendix holds
         self.result = result
         self.r = result.ruleset
         self.words = wording.of(result.ruleset)
@@ -260,11 +261,14 @@ class _Builder:
         if res.notes:
             notes = self.notes(short=True)
             room = SUMMARY_LINES - estimate_lines(blocks) - HEADLINE_AND_END_LINES - estimate_lines([self.headline_paragraph()])
-            if self.screen and len(notes.items) > room - 2:  # the heading and a blank line
-                keep = max(room - 3, 0)
+            keep = max(room - 3, 0)  # the heading, a blank line and the line that counts the rest
+            if not self.screen or len(notes.items) <= room - 2:
+                blocks.append(Section("notes-summary", m("section.notes_summary"), (notes,)))
+            elif keep:
                 more = (Span(plain(m("summary.more_notes", count=len(notes.items) - keep)), "em"),)
-                notes = Bullets(notes.items[:keep] + (more,))
-            blocks.append(Section("notes-summary", m("section.notes_summary"), (notes,)))
+                blocks.append(Section("notes-summary", m("section.notes_summary"), (Bullets(notes.items[:keep] + (more,)),)))
+            else:  # no room for a single note: the closing line counts them
+                self.notes_elsewhere = m("summary.notes_in_appendix", count=len(notes.items))
         if res.warnings:
             blocks.append(Section("warnings", m("section.warnings"), (Bullets(tuple((text(self.words.warning(x)),) for x in res.warnings)),)))
         return tuple(blocks)
@@ -405,6 +409,7 @@ class _Builder:
 
     def build(self) -> Document:
         headline = self.headline()
+        summary = self.summary()
         notes = Section("notes", self.m("section.notes"), (self.notes(),)) if self.result.notes else None
         appendix = [self.decision_path(), self.checks(), self.decisive(), self.precedents(), notes, self.legal_texts(),
                     self.sources(), self.audit()]
@@ -418,13 +423,14 @@ class _Builder:
             language=self.r.language,
             title=plain(title),
             headline=headline,
-            summary=self.summary(),
+            summary=summary,
             appendix=tuple(s for s in appendix if s is not None),
             disclaimer=plain(self.r.disclaimer),
             verdict=plain(verdict),
             contents_title=m("report.contents"),
             appendix_title=m("report.appendix"),
-            extras={"summary": m("section.summary"), "full_hint": m("report.full_hint"), "short_disclaimer": m("summary.disclaimer")},
+            extras={"summary": m("section.summary"), "full_hint": " ".join(filter(None, (self.notes_elsewhere, m("report.full_hint")))),
+                    "short_disclaimer": m("summary.disclaimer")},
         )
 
 

@@ -49,17 +49,20 @@ def _published_documents() -> list[dict]:
     return [load_example(ruleset, name) for name in OUTCOMES.values()] + cases
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
 @pytest.mark.parametrize("country", [None, "SE"])
-def test_the_summary_fits_one_screen_and_ends_with_the_classification(country):
-    ruleset = bank.load("eu")
+def test_the_summary_fits_one_screen_and_ends_with_the_classification(country, lang):
+    ruleset = bank.load("eu", lang)
+    m = ruleset.messages
     for document in _published_documents():
         checked = check_document(ruleset, document)
         result = classify(ruleset, checked.answers, product=checked.product, country=country)
         lines = render_text(result, full=False, width=WIDTH).splitlines()
         assert len(lines) <= SUMMARY_LINES, (document.get("product"), len(lines))
         assert max(len(line) for line in lines) <= WIDTH
-        assert lines[-1] == f"Classification: {label(result)}" + (" (borderline)" if result.classification.borderline else "")
-        assert "Decision path" not in "\n".join(lines)  # the appendix is not in the summary
+        verdict = m("report.verdict_borderline" if result.classification.borderline else "report.verdict", label=label(result))
+        assert lines[-1] == verdict
+        assert m("section.decision_path") not in "\n".join(lines)  # the appendix is not in the summary
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
