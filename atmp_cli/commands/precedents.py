@@ -53,10 +53,11 @@ def _print_list(m: Catalogue, found: tuple[Precedent, ...], total: int) -> None:
 
     console = Console(highlight=False)
     for e in found:
+        procedure, reliability = m(f"precedent.procedure.{e.procedure}"), m(f"precedent.reliability.{e.reliability}")
         if e.date:
-            source = m("precedents.listing", authority=e.authority, procedure=e.procedure, date=e.date, reliability=e.reliability)
+            source = m("precedents.listing", authority=e.authority, procedure=procedure, date=e.date, reliability=reliability)
         else:
-            source = m("precedents.listing_undated", authority=e.authority, procedure=e.procedure, reliability=e.reliability)
+            source = m("precedents.listing_undated", authority=e.authority, procedure=procedure, reliability=reliability)
         console.print(Text.assemble((e.id, "bold"), "  ", (outcome_words(m, e.code, e.combined), "bold green")))
         console.print(Text(f"    {e.product}"))
         console.print(Text(f"    {source}", style="dim"))
