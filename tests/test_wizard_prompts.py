@@ -15,7 +15,7 @@ from reporting import caveat
 from atmp_cli import wording
 from atmp_cli.document import legal_block
 from atmp_cli.render.text import legal_text
-from atmp_cli import walk, wizard
+from atmp_cli import bank, walk, wizard
 from atmp_cli.bank import UNSURE
 
 DOWN = "\x1b[B"
@@ -26,10 +26,13 @@ UP = "\x1b[A"
 CTRL_B = "\x02"
 
 
+M = bank.load("eu").messages
+
+
 def _ask(question, keys: str, default: Any = None, can_go_back: bool = True, pointer: Any = None) -> Any:
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        return wizard.ask_question(question, default, pointer=pointer, can_go_back=can_go_back, input=pipe, output=DummyOutput())
+        return wizard.ask_question(M, question, default, pointer=pointer, can_go_back=can_go_back, input=pipe, output=DummyOutput())
 
 
 def test_single_select_returns_option_value(ruleset):
@@ -65,18 +68,18 @@ def test_letter_shortcuts_move_to_yes_no_unsure(ruleset):
     assert _ask(question, "n" + ENTER) == "no"
     assert _ask(question, "u" + ENTER) == UNSURE
     assert _ask(question, "u" + "y" + ENTER) == "yes"
-    assert wizard.shortcuts(question) == {"y": "yes", "n": "no", "u": UNSURE}
-    assert wizard.shortcuts(ruleset.question("human_use")) == {"y": "yes", "n": "no"}
-    assert wizard.shortcuts(ruleset.question("nucleic_acid")) == {}  # none, recombinant, natural, synthetic: no letters
+    assert wizard.shortcuts(M, question) == {"y": "yes", "n": "no", "u": UNSURE}
+    assert wizard.shortcuts(M, ruleset.question("human_use")) == {"y": "yes", "n": "no"}
+    assert wizard.shortcuts(M, ruleset.question("nucleic_acid")) == {}  # none, recombinant, natural, synthetic: no letters
     assert _ask(ruleset.question("nucleic_acid"), "n" + ENTER) == "none"  # 'n' is not bound here: cursor stays
-    assert wizard.shortcuts(ruleset.question("cell_source")) == {}
+    assert wizard.shortcuts(M, ruleset.question("cell_source")) == {}
 
 
 def test_instruction_line_names_every_key_that_works(ruleset):
-    single = wizard.instruction(ruleset.question("genetic_purpose"), can_go_back=True)
-    assert "Enter" in single and "y/n/u" in single and "?" in single and "Esc" in single and "Ctrl-B" in single
-    assert "Esc" not in wizard.instruction(ruleset.question("human_use"), can_go_back=False)
-    multi = wizard.instruction(ruleset.question("cell_source"), can_go_back=True)
+    single = wizard.instruction(M, ruleset.question("genetic_purpose"), can_go_back=True)
+    assert single == "(↑↓ move, Enter answers; y/n/u; ? help; Esc or Ctrl-B back)"
+    assert "Esc" not in wizard.instruction(M, ruleset.question("human_use"), can_go_back=False)
+    multi = wizard.instruction(M, ruleset.question("cell_source"), can_go_back=True)
     assert "Space" in multi and "?" in multi and "Esc" in multi and "y/n" not in multi
 
 
@@ -99,7 +102,7 @@ def test_checkbox_exclusive_option_cannot_be_combined(ruleset):
     question = ruleset.question("manipulations")  # "none" first and exclusive, "cutting" second
     # tick none and cutting: refused; untick none (up, space) and it goes through
     assert _ask(question, " " + DOWN + " " + ENTER + UP + " " + ENTER) == ["cutting"]
-    validate = wizard.multi_validator(question)
+    validate = wizard.multi_validator(M, question)
     assert "cannot be combined" in validate(["none", "cutting"])
     assert validate(["cutting", "expansion"]) is True
     assert "at least one" in validate([])
@@ -125,9 +128,9 @@ def test_checkbox_answered_unsure_gives_the_string_unsure(ruleset):
     assert _ask(question, " " + UP + " " + ENTER + " " + ENTER) == ["autologous"]
     assert _ask(question, ENTER, default=UNSURE) == UNSURE  # asked again: Unsure is ticked
     assert _ask(question, "?", default=UNSURE) == wizard.Move(wizard.HELP, [UNSURE], "autologous")
-    validate = wizard.multi_validator(question)
+    validate = wizard.multi_validator(M, question)
     assert "cannot be combined" in validate([UNSURE, "autologous"]) and validate([UNSURE]) is True
-    assert wizard.answer_label(question, UNSURE) == wizard.UNSURE_LABEL
+    assert wizard.answer_label(M, question, UNSURE) == "Unsure"
     # where the bank does not allow unsure, there is no such entry: the cursor wraps past the last option
     assert not ruleset.question("intended_use").unsure
     assert _ask(ruleset.question("intended_use"), UP + " " + ENTER) == ["none_of_these"]
@@ -141,7 +144,7 @@ def test_checkbox_asked_again_with_the_ticks_and_cursor_left_for_help(ruleset):
 
 def test_long_labels_wrap_under_their_start(ruleset):
     question = ruleset.question("intended_use")
-    prompt = wizard.multi_prompt(question, input=None, output=DummyOutput())
+    prompt = wizard.multi_prompt(M, question, input=None, output=DummyOutput())
     control = wizard._control(prompt)
     window = next(w for w in prompt.application.layout.find_all_windows() if w.content is control)
     assert window.wrap_lines()
@@ -210,7 +213,7 @@ def _scripted(monkeypatch, keys: list[str]) -> tuple[Any, contextlib.ExitStack]:
 
         return prompt
 
-    for name in ("select", "checkbox", "text"):
+    for name in ("select", "checkbox", "text", "confirm"):
         monkeypatch.setattr(questionary, name, fed(getattr(questionary, name)))
     return typed, pipes
 
@@ -219,6 +222,8 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     """A whole session, one pipe per prompt: product, answers, one Back, help, an edit in the review, accept."""
     typed, pipes = _scripted(monkeypatch, [
         "Product X" + ENTER,  # product name
+        ENTER,  # record the case details? no (the default)
+        ENTER,  # record a reason for each answer? no (the default)
         ENTER,  # human_use: yes
         DOWN + ENTER,  # contains_cells: no
         "\x1b",  # nucleic_acid: Escape goes back
@@ -237,9 +242,11 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     ])
     saved: list = []
     console = Console(file=io.StringIO(), width=120)
-    w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append((product, answers)))
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append((product, answers)))
     with pipes:
-        product, answers = w.run()
+        document = w.run()
+    product, answers = document.pop("product"), document.pop("answers")
+    assert document == {}  # no case, no reasons
     assert product == "Product X"
     assert answers == {
         "human_use": "yes", "contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes",
@@ -268,6 +275,8 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
         return DOWN * ((values.index(value) - start) % len(values)) + ENTER
 
     typed, pipes = _scripted(monkeypatch, [
+        "n",  # record the case details? no: one key answers
+        "n",  # record a reason for each answer? no
         "y" + ENTER,  # human_use: yes
         "y" + ENTER,  # contains_cells: yes
         DOWN * 3 + " " + ENTER,  # cell_source: Unsure
@@ -287,9 +296,9 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
     ])
     saved: list = []
     console = Console(file=io.StringIO(), width=400)
-    w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append(answers), ask_product=False)
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append(answers), ask_product=False)
     with pipes:
-        _, answers = w.run()
+        answers = w.run()["answers"]
     assert next(typed, None) is None
     assert answers == {
         "human_use": "yes", "contains_cells": "yes", "cell_source": "unsure", "blood_or_organ": "neither",
@@ -301,11 +310,11 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
     shown = console.file.getvalue()
     assert shown.count(constraint.message) == 1
     assert shown.count(f"Processing · question {list(answers).index('manipulations') + 1} of") == 2  # asked twice
-    refused = wizard.answer_label(manipulations, ["expansion", "genetic_modification"])
+    refused = wizard.answer_label(M, manipulations, ["expansion", "genetic_modification"])
     assert shown.index(refused) < shown.index(constraint.message)  # the refused answer, then why
-    assert f"{ruleset.question('cell_source').prompt} {wizard.UNSURE_LABEL}" in shown
+    assert f"{ruleset.question('cell_source').prompt} Unsure" in shown
     assert all("genetic_modification" not in a.get("manipulations", ()) for a in saved)  # never recorded
-    assert len(saved) == len(answers)  # saved once an answer, none for the refused one
+    assert len(saved) == 1 + len(answers)  # saved after the opening and once an answer, none for the refused one
 
 
 def test_progress_line_shows_section_and_estimate(ruleset):
@@ -318,7 +327,7 @@ def test_review_lists_every_answer_whole_and_escape_goes_back(ruleset):
     state = walk.answer(ruleset, state, "nucleic_acid", "recombinant")
     entry = wizard.review_entry(ruleset, state, "nucleic_acid", "recombinant")
     assert entry == f"Origin · {ruleset.question('nucleic_acid').prompt} → {ruleset.question('nucleic_acid').option('recombinant').label}"
-    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith(wizard.FROM_EARLIER)  # not asked here
+    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith("  (from file or saved session)")  # not asked here
     with create_pipe_input() as pipe:
         pipe.send_text(DOWN * 3 + ENTER)  # from accept: back, (the separator is skipped) human_use, contains_cells
         assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == "contains_cells"
