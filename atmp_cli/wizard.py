@@ -175,7 +175,7 @@ def menu(kind: str, message: str, choices: Sequence[Any], hint: str, *, help_key
 
     The keys leave the prompt with a Move carrying the highlighted value and the ticks, so nothing the user
     did on screen is lost (questionary has no back or help of its own: its issue #81). The letters move
-    the cursor; j and k then no longer do, should a language's letters be among them.
+    the cursor; bound eagerly, they win over questionary's own keys (j and k move the cursor there).
     """
     ticks = kind == "checkbox"
     indent = 5 if ticks else 3  # the label's column: past the pointer, and past the tick mark of a checkbox
@@ -184,8 +184,6 @@ def menu(kind: str, message: str, choices: Sequence[Any], hint: str, *, help_key
         if not isinstance(choice, Separator):
             choice.title = fold(choice.title, width, indent)
     factory = questionary.checkbox if ticks else questionary.select
-    if {"j", "k"} & set(letters or ()):
-        kwargs["use_jk_keys"] = False
     prompt = factory(_message(message, hint, width), choices=choices, instruction=hint, **kwargs)
     control = _control(prompt)
     keys = KeyBindings()

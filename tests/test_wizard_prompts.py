@@ -15,7 +15,7 @@ from reporting import caveat
 from atmp_cli import wording
 from atmp_cli.document import legal_block
 from atmp_cli.render.text import legal_text
-from atmp_cli import bank, walk, wizard
+from atmp_cli import bank, messages, walk, wizard
 from atmp_cli.bank import UNSURE
 
 DOWN = "\x1b[B"
@@ -344,3 +344,133 @@ def test_fold_breaks_between_words_under_the_first_column():
     assert len(lines[0]) + 5 <= 39 and all(len(line) <= 39 for line in lines[1:])
     assert all(line.startswith(" " * 5) and not line.startswith(" " * 6) for line in lines[1:])
     assert " ".join(line.strip() for line in lines) == text
+
+
+ESCAPE = "\x1b"
+CTRL_U = "\x15"  # clears the line of a text prompt
+
+
+def test_a_session_records_the_case_and_a_reason_per_answer_and_the_review_keeps_or_asks_them_again(ruleset, monkeypatch):
+    """The opening records the case; a reason follows each new answer, Escape there goes back keeping what was
+    typed; in the review, the question picked asks its reason again (Enter keeps it), answers walked past
+    unchanged keep theirs without a prompt, a changed one asks again; the case is picked to be changed."""
+    typed, pipes = _scripted(monkeypatch, [
+        "Product R" + ENTER,  # product name
+        "y",  # record the case details? yes
+        "REF-9" + ENTER, ENTER, "A. Assessor" + ENTER, ENTER, ENTER, ENTER, ENTER,  # reference, organisation ... notes
+        "y",  # a reason for each answer? yes
+        ENTER, "for humans" + ENTER,  # human_use: yes; its reason
+        "n" + ENTER, "draft" + ESCAPE,  # contains_cells: no; Escape in its reason goes back to it
+        ENTER, " kept" + ENTER,  # contains_cells again (its answer kept); the reason typed so far, completed
+        UP + ENTER, ENTER,  # nucleic_acid: none (up from the safe default); no reason
+        DOWN + " " + ENTER, "to treat" + ENTER,  # intended_use: treat_prevent_diagnose; its reason
+        DOWN * 2 + ENTER,  # review: pick human_use
+        ENTER, ENTER,  # human_use as it was; its reason asked again, kept
+        ENTER, ENTER,  # contains_cells and nucleic_acid walked past unchanged: no reason asked
+        " " + ENTER, CTRL_U + "to restore and treat" + ENTER,  # intended_use: regenerate ticked too; asked again
+        DOWN * 6 + ENTER,  # review: the case details, after the answers
+        CTRL_U + "REF-10" + ENTER, "Agency" + ENTER, ENTER, ENTER, ENTER, ENTER, ENTER,  # changed, added, kept
+        ENTER,  # review: accept
+    ])
+    saved: list = []
+    console = Console(file=io.StringIO(), width=200)
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append(walked))
+    with pipes:
+        document = w.run()
+    assert next(typed, None) is None  # every scripted keystroke was used, no prompt more
+    assert document == {
+        "product": "Product R",
+        "answers": {"human_use": "yes", "contains_cells": "no", "nucleic_acid": "none",
+                    "intended_use": ["regenerate_repair_replace", "treat_prevent_diagnose"]},
+        "case": {"reference": "REF-10", "organisation": "Agency", "assessor": "A. Assessor"},
+        "justifications": {"human_use": "for humans", "contains_cells": "draft kept", "intended_use": "to restore and treat"},
+    }
+    assert saved[-1] == {"case": document["case"], "justifications": document["justifications"], "reasons": True}
+    assert {"case": {"reference": "REF-9", "assessor": "A. Assessor"}, "justifications": {}, "reasons": None} in saved
+    shown = console.file.getvalue()
+    assert "? Reference: REF-9" in shown and "? Record a reason for each answer? Yes" in shown
+    assert shown.count("? Reason for this answer: for humans") == 2  # given, then kept when picked in the review
+    assert "? Reason for this answer: draft kept" in shown and "Organisation:" not in shown.split("REF-10")[0]  # skipped: not shown
+    assert wizard.review_entry(ruleset, w.state, "human_use", "yes").endswith(" — reason: for humans")
+
+
+def test_a_walk_from_a_file_with_a_case_and_reasons_keeps_them_and_offers_its_reasons(ruleset, monkeypatch):
+    """The case came with the walk: shown, not offered; reasons default to yes, and a question still to be
+    answered starts from the reason the file gives for it."""
+    typed, pipes = _scripted(monkeypatch, [
+        ENTER,  # a reason for each answer? the default: yes, since the file has some
+        UP + ENTER, ENTER,  # nucleic_acid: none; its reason from the file, kept
+        DOWN + " " + ENTER, ENTER,  # intended_use: treat_prevent_diagnose; no reason
+        ENTER,  # review: accept
+    ])
+    console = Console(file=io.StringIO(), width=200)
+    w = wizard.Wizard.begin(ruleset, console, lambda *args, **walked: None, product="From file",
+                            answers={"human_use": "yes", "contains_cells": "no"}, case={"reference": "F-1"},
+                            justifications={"contains_cells": "a protein", "nucleic_acid": "no nucleic acid at all"})
+    with pipes:
+        document = w.run()
+    assert next(typed, None) is None
+    assert document["case"] == {"reference": "F-1"}
+    assert document["justifications"] == {"contains_cells": "a protein", "nucleic_acid": "no nucleic acid at all"}
+    shown = console.file.getvalue()
+    assert "Product: From file" in shown and "Reference: F-1" in shown
+    assert "Record the case details" not in shown and "? Record a reason for each answer? Yes" in shown
+
+
+def _typed(prompt, keys: str) -> Any:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        return prompt(input=pipe, output=DummyOutput()).unsafe_ask()
+
+
+def test_text_and_yes_no_prompts_and_their_keys():
+    reason = lambda **io: wizard.text_prompt(M, "Reason", "kept", can_go_back=True, **io)  # noqa: E731
+    assert _typed(reason, ENTER) == "kept"
+    assert _typed(reason, " more" + ESCAPE) == wizard.Move(wizard.BACK, "kept more")
+    assert _typed(lambda **io: wizard.text_prompt(M, "Notes", **io), ESCAPE + "x" + ENTER) == "x"  # no Escape binding here
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", **io), ENTER) is False
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", True, **io), ENTER) is True
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", **io), "Y") is True
+    swedish_keys = messages.Catalogue("xx", {**M.messages, "wizard.letter.yes": "j"}, M.path)
+    assert _typed(lambda **io: wizard.confirm_prompt(swedish_keys, "Gå?", **io), "j") is True
+    assert _typed(lambda **io: wizard.confirm_prompt(swedish_keys, "Gå?", **io), "y") is True  # y works in any language
+
+
+def test_letters_from_the_catalogue_move_the_cursor_and_j_k_then_do_not(ruleset):
+    question = ruleset.question("genetic_purpose")  # yes, no, unsure
+    letters = messages.Catalogue("xx", {**M.messages, "wizard.letter.yes": "j", "wizard.letter.unsure": "o"}, M.path)
+    assert wizard.shortcuts(letters, question) == {"j": "yes", "n": "no", "o": UNSURE}
+    with create_pipe_input() as pipe:
+        pipe.send_text("o" + "j" + ENTER)  # j is "yes" here, not "down"
+        assert wizard.ask_question(letters, question, input=pipe, output=DummyOutput()) == "yes"
+    with create_pipe_input() as pipe:
+        pipe.send_text("j" + ENTER)  # in English, j moves down (questionary's use_jk_keys)
+        assert wizard.ask_question(M, question, input=pipe, output=DummyOutput()) == "no"
+
+
+def test_run_wizard_keeps_the_case_and_reasons_it_starts_with_and_reports_and_saves_them(ruleset, monkeypatch, tmp_path):
+    """`classify --answers FILE` at a terminal, the file leaving questions open: its case and reasons (handed
+    over checked) reach the report and --save, with the reasons given in the walk."""
+    import json
+
+    from atmp_cli.commands import classify as classify_command
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    typed, pipes = _scripted(monkeypatch, [
+        ENTER,  # a reason for each answer? yes: the default, as the file has reasons
+        UP + ENTER, "none at all" + ENTER,  # nucleic_acid: none; its reason
+        DOWN + " " + ENTER, ENTER,  # intended_use: treat_prevent_diagnose; no reason
+        ENTER,  # review: accept
+        "n",  # save the report to a file? no
+    ])
+    options = classify_command.ClassifyOptions(answers="partial.json", example=None, fmt=None, output=str(tmp_path / "report.json"),
+                                               country=None, ruleset="eu", save=str(tmp_path / "out.json"))
+    with pipes:
+        code = classify_command.run_wizard(ruleset, options, None, "From file", {"human_use": "yes", "contains_cells": "no"},
+                                           case={"reference": "F-2"}, justifications={"contains_cells": "a protein"})
+    assert code == 0 and next(typed, None) is None
+    reasons = {"contains_cells": "a protein", "nucleic_acid": "none at all"}
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["case"] == {"reference": "F-2"} and report["justifications"] == reasons
+    saved = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert saved["case"] == {"reference": "F-2"} and saved["justifications"] == reasons
