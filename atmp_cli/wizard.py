@@ -1,7 +1,12 @@
 """The interactive wizard: draws the walk (`atmp_cli.walk`) with questionary and rich.
 
-All decisions (what to ask next, back, dropping stale answers) are in `walk`; this module only prompts,
-prints and saves. Prompts use `unsafe_ask()` so Ctrl-C raises KeyboardInterrupt, which the caller catches
+All decisions (what to ask next, back, dropping stale answers and their reasons) are in `walk`; this
+module only prompts, prints and saves. Every word it prints is the ruleset's (questions, options, help:
+already in the run's language) or a message of its catalogue (`ruleset.messages`, the tables `wizard` and
+`session`); what the user typed is cleaned and printed as text, never as markup.
+
+A walk can carry the case details and a reason for each answer: offered once, when it begins (both
+default to no), and kept in the walk state, so that back, the review and a resumed session keep them. Prompts use `unsafe_ask()` so Ctrl-C raises KeyboardInterrupt, which the caller catches
 once, at the top, to save the answers and exit 130 (`.ask()` would swallow it and return None).
 
 Every prompt takes `**prompt_kwargs` (prompt_toolkit `input=`/`output=`), which is how the tests drive it
@@ -118,7 +123,7 @@ def shortcuts(m: Catalogue, question: Question) -> dict[str, str]:
     return {m(f"wizard.letter.{value}"): value for value in LETTERED if value in question.allowed}
 
 
-def hint(m: Catalogue, keys: Sequence[str]) -> str:
+def key_hint(m: Catalogue, keys: Sequence[str]) -> str:
     """The hint beside a prompt: the keys that work on it."""
     return m("wizard.hint", keys=m("list.semicolon").join(keys))
 
@@ -132,7 +137,7 @@ def instruction(m: Catalogue, question: Question, can_go_back: bool) -> str:
     keys.append(m("wizard.key_help"))
     if can_go_back:
         keys.append(m("wizard.key_back"))
-    return hint(m, keys)
+    return key_hint(m, keys)
 
 
 def _control(prompt: questionary.Question) -> InquirerControl:
@@ -174,8 +179,9 @@ def menu(kind: str, message: str, choices: Sequence[Any], hint: str, *, help_key
     """A questionary select or checkbox whose text is folded to the terminal and which knows our keys.
 
     The keys leave the prompt with a Move carrying the highlighted value and the ticks, so nothing the user
-    did on screen is lost (questionary has no back or help of its own: its issue #81). The letters move
-    the cursor; bound eagerly, they win over questionary's own keys (j and k move the cursor there).
+    did on screen is lost (questionary has no back or help of its own: its issue #81). Each letter moves
+    the cursor to its answer; bound eagerly, a letter wins over questionary's own use of it (j and k move
+    the cursor down and up), should a language's letters include one.
     """
     ticks = kind == "checkbox"
     indent = 5 if ticks else 3  # the label's column: past the pointer, and past the tick mark of a checkbox
@@ -272,7 +278,7 @@ def text_prompt(m: Catalogue, label: str, default: str = "", *, can_go_back: boo
     keys = [m("wizard.key_keep") if default else m("wizard.key_skip")]
     if can_go_back:
         keys.append(m("wizard.key_escape_back"))
-    prompt = questionary.text(m("wizard.text_prompt", label=label, hint=hint(m, keys)), default=default, **prompt_kwargs)
+    prompt = questionary.text(m("wizard.text_prompt", label=label, hint=key_hint(m, keys)), default=default, **prompt_kwargs)
     bindings = KeyBindings()
     if can_go_back:
         for key in TEXT_BACK_KEYS:
@@ -327,14 +333,14 @@ def review_prompt(ruleset: Ruleset, state: walk.WalkState, **prompt_kwargs: Any)
     choices: list[Any] = [Choice(m("wizard.accept"), value=ACCEPT), Choice(m("wizard.back"), value=BACK), Separator()]
     choices += [Choice(review_entry(ruleset, state, qid, value), value=qid) for qid, value in state.answers]
     choices += [Separator(), Choice(case_entry(ruleset, state), value=CASE)]
-    return menu("select", m("wizard.review"), choices, hint(m, [m("wizard.key_pick"), m("wizard.key_back")]),
+    return menu("select", m("wizard.review"), choices, key_hint(m, [m("wizard.key_pick"), m("wizard.key_back")]),
                 help_key=False, can_go_back=True, **prompt_kwargs)
 
 
 def pick_session_prompt(m: Catalogue, entries: Sequence[tuple[str, str]], **prompt_kwargs: Any) -> questionary.Question:
     """Which interrupted session to continue: (name, description) pairs, the latest first."""
     choices = [Choice(f"{name}  {description}", value=name) for name, description in entries]
-    return menu("select", m("session.pick"), choices, hint(m, [m("wizard.key_pick")]), help_key=False,
+    return menu("select", m("session.pick"), choices, key_hint(m, [m("wizard.key_pick")]), help_key=False,
                 can_go_back=False, **prompt_kwargs)
 
 
