@@ -4,8 +4,9 @@ Every walk is kept under its own name in `<app dir>/sessions/` (the app dir hono
 Linux): the product and the time it started, filesystem-safe, e.g. `car-t-19-20261125-143012.json`. It is
 written atomically after every answer (so Ctrl-C or a closed terminal loses nothing), a new walk never
 takes an existing name, and it is deleted when its walk is through. The file holds an answers document
-(`product`, `answers`) plus a `session` object with what a resume needs: the ruleset, when the walk
-started and was last saved, and the answers file `--save` asked for.
+(`product`, `answers`, and the `case` and `justifications` recorded so far) plus a `session` object with
+what a resume needs: the ruleset, when the walk started and was last saved, the answers file `--save`
+asked for, and whether the user asked for a reason after each answer (`reasons`, once asked).
 
 Kept apart from `atmp_cli.wizard` so `--resume`, `--save` and `atmp sessions` need no questionary. The
 functions above the disk section are pure.
@@ -16,16 +17,19 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
+from atmp_cli import language
 from atmp_cli.errors import fail
 from atmp_cli.inputs import parse_json
+from atmp_cli.messages import Message
 from atmp_cli.output import write_atomic, write_new
 
 SESSION_KEY = "session"  # the document's key for what only a session has
+TEXTS_KEYS = ("case", "justifications")  # the document's objects of the user's texts
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # what make_name produces; anything else names no session
 UNNAMED = "unnamed"  # the name's stem when the product has none
 STEM_LENGTH = 40
@@ -55,7 +59,8 @@ def local_time(text: str) -> str:
 
 @dataclass(frozen=True)
 class Session:
-    """One saved walk. `saved_to` is the answers file the first run's --save asked for (absolute)."""
+    """One saved walk. `saved_to` is the answers file the first run's --save asked for (absolute); `reasons`
+    whether the user asked for a reason after each answer (None: not asked yet, or a session of atmp 0.1.0)."""
 
     name: str
     ruleset: str
@@ -64,26 +69,37 @@ class Session:
     started: str
     saved: str
     saved_to: str | None = None
+    case: dict[str, str] = field(default_factory=dict)
+    justifications: dict[str, str] = field(default_factory=dict)
+    reasons: bool | None = None
 
     def answers_document(self) -> dict[str, Any]:
-        return answers_document(self.product, self.answers)
+        return answers_document(self.product, self.answers, case=self.case, justifications=self.justifications)
 
     def document(self) -> dict[str, Any]:
         meta: dict[str, Any] = {"ruleset": self.ruleset, "started": self.started, "saved": self.saved}
         if self.saved_to:
             meta["save"] = self.saved_to
+        if self.reasons is not None:
+            meta["reasons"] = self.reasons
         return {**self.answers_document(), SESSION_KEY: meta}
 
 
 # ---------------------------------------------------------------------------------------------- pure
 
 
-def answers_document(product: str | None, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The canonical answers document that --answers, batch mode and --resume read."""
+def answers_document(product: str | None, answers: Mapping[str, Any], *, case: Mapping[str, str] | None = None,
+                     justifications: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The canonical answers document that --answers, batch mode and --resume read; the case and the
+    justifications only if there are any."""
     document: dict[str, Any] = {}
     if product:
         document["product"] = product
     document["answers"] = dict(answers)
+    if case:
+        document["case"] = dict(case)
+    if justifications:
+        document["justifications"] = dict(justifications)
     return document
 
 
@@ -104,26 +120,32 @@ def make_name(product: str | None, started: datetime, taken: Collection[str] = (
     return name
 
 
-def from_document(name: str, document: Any, *, ruleset: str | None = None, saved: str | None = None) -> Session | str:
+def from_document(name: str, document: Any, *, ruleset: str | None = None, saved: str | None = None) -> Session | Message:
     """The session a file holds, or why it holds none. `ruleset` and `saved` stand in for a file without
-    a `session` object (a session of atmp 0.1.0)."""
+    a `session` object (a session of atmp 0.1.0). The texts are checked, and cleaned, when resumed."""
     if not isinstance(document, dict) or not isinstance(document.get("answers", {}), dict):
-        return "not a saved session (expected an object with an 'answers' object)"
+        return Message.of("session.not_a_session")
     meta = document.get(SESSION_KEY, {})
     if not isinstance(meta, dict):
-        return f"'{SESSION_KEY}' is not an object"
+        return Message.of("session.not_an_object", item=SESSION_KEY)
     meta = {"ruleset": ruleset, "started": saved, "saved": saved, **meta}
     for key in ("ruleset", "started", "saved"):
         if not isinstance(meta[key], str):
-            return f"'{SESSION_KEY}.{key}' is missing or not a string"
+            return Message.of("session.not_a_string", item=f"{SESSION_KEY}.{key}")
     try:
         parse_iso(meta["started"]), parse_iso(meta["saved"])
     except ValueError:
-        return f"'{SESSION_KEY}' times are not UTC ISO 8601 (YYYY-MM-DDTHH:MM:SSZ)"
+        return Message.of("session.bad_times", item=SESSION_KEY)
+    texts = {key: {} if document.get(key) is None else document[key] for key in TEXTS_KEYS}
+    for key, value in texts.items():
+        if not isinstance(value, dict) or not all(isinstance(text, (str, type(None))) for text in value.values()):
+            return Message.of("session.not_texts", item=key)
     product = document.get("product")
     saved_to = meta.get("save")
+    reasons = meta.get("reasons")
     return Session(name, meta["ruleset"], product if isinstance(product, str) else None, dict(document.get("answers", {})),
-                   meta["started"], meta["saved"], saved_to if isinstance(saved_to, str) else None)
+                   meta["started"], meta["saved"], saved_to if isinstance(saved_to, str) else None, texts["case"],
+                   texts["justifications"], reasons if isinstance(reasons, bool) else None)
 
 
 def newest_first(sessions: Iterable[Session]) -> list[Session]:
@@ -152,9 +174,10 @@ def session_path(name: str) -> Path:
     return sessions_dir() / f"{name}.json"
 
 
-def write_answers(path: str | Path, product: str | None, answers: Mapping[str, Any]) -> None:
+def write_answers(path: str | Path, product: str | None, answers: Mapping[str, Any], *,
+                  case: Mapping[str, str] | None = None, justifications: Mapping[str, str] | None = None) -> None:
     """Write an answers document atomically (never a half-written file)."""
-    write_atomic(str(path), _json(answers_document(product, answers)))
+    write_atomic(str(path), _json(answers_document(product, answers, case=case, justifications=justifications)))
 
 
 def _json(document: Mapping[str, Any]) -> str:
@@ -166,12 +189,12 @@ def _folder() -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        fail(f"{folder}: cannot create the session folder: {error.strerror}")
+        fail(Message.of("session.cannot_create", folder=str(folder), reason=error.strerror))
     return folder
 
 
-def read_session(path: Path, **stand_ins: str | None) -> Session | str:
-    """The session in `path`, or why it cannot be read."""
+def read_session(path: Path, **stand_ins: str | None) -> Session | Message | str:
+    """The session in `path`, or why it cannot be read (the system's words for a file it cannot read)."""
     try:
         document, problem = parse_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -188,8 +211,8 @@ def list_sessions(ruleset: str | None = None) -> tuple[list[Session], list[str]]
         if not NAME.fullmatch(path.stem):
             continue
         found = read_session(path)
-        if isinstance(found, str):
-            problems.append(f"{path}: {found}")
+        if not isinstance(found, Session):
+            problems.append(f"{path}: {language.catalogue().word(found)}")
         elif ruleset is None or found.ruleset == ruleset:
             sessions.append(found)
     return newest_first(sessions), problems
@@ -221,7 +244,7 @@ def delete_session(name: str) -> bool:
     except FileNotFoundError:
         return False
     except OSError as error:
-        fail(f"{session_path(name)}: cannot delete: {error.strerror}")
+        fail(Message.of("session.cannot_delete", path=str(session_path(name)), reason=error.strerror))
     return True
 
 
@@ -252,12 +275,15 @@ class Recorder:
     def name(self) -> str | None:
         return self.session.name if self.session else None
 
-    def __call__(self, product: str | None, answers: Mapping[str, Any]) -> Path:
+    def __call__(self, product: str | None, answers: Mapping[str, Any], *, case: Mapping[str, str] | None = None,
+                 justifications: Mapping[str, str] | None = None, reasons: bool | None = None) -> Path:
+        """Save the walk as it stands; the session's path."""
         now = iso(self.clock())
+        walked = {"case": dict(case or {}), "justifications": dict(justifications or {}), "reasons": reasons}
         if self.session is None:
-            self.session = create_session(Session("", self.ruleset, product, dict(answers), now, now, self.saved_to))
+            self.session = create_session(Session("", self.ruleset, product, dict(answers), now, now, self.saved_to, **walked))
         else:
-            self.session = replace(self.session, product=product, answers=dict(answers), saved=now, saved_to=self.saved_to)
+            self.session = replace(self.session, product=product, answers=dict(answers), saved=now, saved_to=self.saved_to, **walked)
             update_session(self.session)
         return session_path(self.session.name)
 

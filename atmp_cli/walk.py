@@ -14,15 +14,18 @@ The state is immutable; every move returns a new state:
 * `cursor`: a question the user went back to (or picked in the review). While it is set the walk steps
   forward through the following questions again, answered or not, showing each answer as the default.
   Without it, only unanswered questions are asked (resume, or an incomplete answers file).
+* `case`: the case details (answers.CASE_KEYS, in that order), and `justifications`: the user's reason for
+  an answer, by question id, in bank order. Both are the user's text, cleaned, blanks left out; they change
+  no classification. A reason goes with its question: it is dropped when the question no longer applies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Container, Mapping
 
 from atmp_cli.bank import Question, Ruleset
-from atmp_cli.answers import contradictions
+from atmp_cli.answers import CASE_KEYS, MULTILINE_CASE_KEYS, clean_text, contradictions
 from atmp_cli.applicability import applicable_answers, is_asked
 
 Value = Any  # a str for single questions, a tuple of str for multi questions
@@ -35,6 +38,8 @@ class WalkState:
     answers: tuple[tuple[str, Value], ...] = ()
     history: tuple[str, ...] = ()
     cursor: str | None = None
+    case: tuple[tuple[str, str], ...] = ()
+    justifications: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The answers as an answers document expects them (multi-selects as lists), in bank order."""
@@ -42,6 +47,10 @@ class WalkState:
 
     def get(self, qid: str) -> Value | None:
         return dict(self.answers).get(qid)
+
+    def reason(self, qid: str) -> str | None:
+        """The reason given for the answer to `qid`, if any."""
+        return dict(self.justifications).get(qid)
 
 
 @dataclass(frozen=True)
@@ -68,14 +77,31 @@ def _effective(ruleset: Ruleset, answers: Mapping[str, Any]) -> tuple[tuple[str,
     return tuple((qid, _freeze(value)) for qid, value in effective.items())
 
 
-def start(ruleset: Ruleset, answers: Mapping[str, Any] | None = None) -> WalkState:
-    """A fresh walk, or one resumed from partial answers (a saved session or an incomplete answers file).
+def _reasons_applying(ruleset: Ruleset, state: WalkState, reasons: Mapping[str, str]) -> WalkState:
+    """`state` with those of `reasons` whose question applies (answered, or still to be asked), in bank order."""
+    applying = set(dict(state.answers)) | set(missing(ruleset, state)) if reasons else set()
+    return replace(state, justifications=tuple((q.id, reasons[q.id]) for q in ruleset.questions
+                                               if q.id in reasons and q.id in applying))
 
-    Answers that do not apply are dropped; the walk then continues with the first unanswered question.
-    Validate the answers first (answers.check_document with require_complete=False): the walk trusts ids
-    and values.
+
+def _cleaned(texts: Mapping[str, str | None], multiline: Container[str]) -> dict[str, str]:
+    """User texts cleaned (answers.clean_text), the blank ones left out."""
+    cleaned = {key: clean_text(text or "", keep_newlines=key in multiline) for key, text in texts.items()}
+    return {key: text for key, text in cleaned.items() if text}
+
+
+def start(ruleset: Ruleset, answers: Mapping[str, Any] | None = None, *, case: Mapping[str, str] | None = None,
+          justifications: Mapping[str, str] | None = None) -> WalkState:
+    """A fresh walk, or one resumed from partial answers (a saved session or an incomplete answers file),
+    with the case and the reasons it came with.
+
+    Answers that do not apply are dropped, and their reasons; the walk then continues with the first
+    unanswered question. Validate the document first (answers.check_document with require_complete=False):
+    the walk trusts ids and values.
     """
-    return WalkState(answers=_effective(ruleset, answers or {}))
+    state = WalkState(answers=_effective(ruleset, answers or {}))
+    state = _reasons_applying(ruleset, state, _cleaned(justifications or {}, ruleset.by_id))  # reasons: paragraphs
+    return with_case(state, case or {})
 
 
 resume = start
@@ -117,10 +143,32 @@ def answer(ruleset: Ruleset, state: WalkState, qid: str, value: Value) -> WalkSt
     answers = _effective(ruleset, merged)
     kept = {q for q, _ in answers}
     history = tuple(h for h in state.history if h != qid and h in kept) + (qid,)
-    new = WalkState(answers=answers, history=history, cursor=None)
+    new = _reasons_applying(ruleset, replace(state, answers=answers, history=history, cursor=None), dict(state.justifications))
     if state.cursor is None:
         return new
     return replace(new, cursor=_revisit_after(ruleset, new, qid))
+
+
+def changes(state: WalkState, qid: str, value: Value) -> bool:
+    """Whether recording `value` would change the answer to `qid` (a first answer is a change)."""
+    return state.get(qid) != _freeze(value)
+
+
+def justify(ruleset: Ruleset, state: WalkState, qid: str, reason: str | None) -> WalkState:
+    """Record the reason for the answer to `qid` (cleaned: a paragraph keeps its newlines); a blank one removes it."""
+    if qid not in ruleset.by_id:
+        raise KeyError(qid)
+    kept = _cleaned({**dict(state.justifications), qid: reason}, ruleset.by_id)
+    return replace(state, justifications=tuple((q.id, kept[q.id]) for q in ruleset.questions if q.id in kept))
+
+
+def with_case(state: WalkState, case: Mapping[str, str | None]) -> WalkState:
+    """The case details replaced by `case` (keys of answers.CASE_KEYS), cleaned, blanks left out."""
+    unknown = set(case) - set(CASE_KEYS)
+    if unknown:
+        raise KeyError(sorted(unknown)[0])
+    kept = _cleaned(case, MULTILINE_CASE_KEYS)
+    return replace(state, case=tuple((key, kept[key]) for key in CASE_KEYS if key in kept))
 
 
 def conflicts(ruleset: Ruleset, state: WalkState, qid: str, value: Value) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from atmp_cli import session
+from atmp_cli import language, session
 from atmp_cli.cli import app
 from atmp_cli.commands import classify as classify_command
 from atmp_cli.output import write_new
@@ -60,10 +60,27 @@ def test_a_session_document_round_trips_and_bad_ones_say_why():
     saved = session.Session("p-1", "eu", "P", {"human_use": "yes"}, "2026-11-25T10:00:00Z", "2026-11-25T10:05:00Z", "/w/a.json")
     document = saved.document()
     assert document["answers"] == {"human_use": "yes"} and document["session"]["save"] == "/w/a.json"
+    assert "case" not in document and "justifications" not in document and "reasons" not in document["session"]
     assert session.from_document("p-1", document) == saved
-    assert "answers" in session.from_document("x", [])
-    assert "session.ruleset" in session.from_document("x", {"answers": {}, "session": {"started": "2026-11-25T10:00:00Z"}})
-    assert "ISO 8601" in session.from_document("x", {"answers": {}, "session": {"ruleset": "eu", "started": "today", "saved": "now"}})
+    why = lambda document: language.catalogue().word(session.from_document("x", document))  # noqa: E731
+    assert "answers" in why([])
+    assert "session.ruleset" in why({"answers": {}, "session": {"started": "2026-11-25T10:00:00Z"}})
+    assert "ISO 8601" in why({"answers": {}, "session": {"ruleset": "eu", "started": "today", "saved": "now"}})
+    times = {"ruleset": "eu", "started": "2026-11-25T10:00:00Z", "saved": "2026-11-25T10:00:00Z"}
+    assert why({"answers": {}, "case": ["ref"], "session": times}) == "'case' is not an object of texts"
+    assert why({"answers": {}, "justifications": {"human_use": 3}, "session": times}) == "'justifications' is not an object of texts"
+
+
+def test_a_session_keeps_the_case_the_reasons_and_whether_reasons_are_asked():
+    saved = session.Session("p-1", "eu", "P", {"human_use": "yes"}, "2026-11-25T10:00:00Z", "2026-11-25T10:05:00Z",
+                            case={"reference": "CAT/2026/7"}, justifications={"human_use": "for patients"}, reasons=True)
+    document = saved.document()
+    assert document["case"] == {"reference": "CAT/2026/7"} and document["justifications"] == {"human_use": "for patients"}
+    assert document["session"]["reasons"] is True
+    assert saved.answers_document() == {"product": "P", "answers": {"human_use": "yes"}, "case": {"reference": "CAT/2026/7"},
+                                        "justifications": {"human_use": "for patients"}}
+    assert session.from_document("p-1", document) == saved
+    assert session.from_document("p-1", {**document, "session": {**document["session"], "reasons": "yes"}}).reasons is None
 
 
 # ---------------------------------------------------------------------------------------------- on disk
@@ -94,10 +111,21 @@ def test_write_new_never_replaces_a_file(tmp_path):
 def test_a_resumed_session_goes_on_under_its_name_and_keeps_its_save_target(app_dir):
     first = recorded("P", {"human_use": "yes"}, saved_to="/work/answers.json")
     recorder = session.Recorder("eu", resumed=first, clock=clock(NOON + timedelta(minutes=1)))
-    recorder("P", {"human_use": "yes", "contains_cells": "no"})
+    recorder("P", {"human_use": "yes", "contains_cells": "no"}, case={"assessor": "A. Berg"},
+             justifications={"contains_cells": "a protein"}, reasons=True)
     (again,), _ = session.list_sessions()
     assert again.name == first.name and again.saved_to == "/work/answers.json" and again.started == first.started
     assert again.answers == {"human_use": "yes", "contains_cells": "no"}
+    assert (again.case, again.justifications, again.reasons) == ({"assessor": "A. Berg"}, {"contains_cells": "a protein"}, True)
+
+
+def test_write_answers_writes_the_case_and_justifications_given(tmp_path):
+    target = tmp_path / "a.json"
+    session.write_answers(target, "P", {"human_use": "no"}, case={"reference": "R-1"}, justifications={"human_use": "veterinary"})
+    assert json.loads(target.read_text(encoding="utf-8")) == {
+        "product": "P", "answers": {"human_use": "no"}, "case": {"reference": "R-1"}, "justifications": {"human_use": "veterinary"}}
+    session.write_answers(target, None, {"human_use": "no"})
+    assert json.loads(target.read_text(encoding="utf-8")) == {"answers": {"human_use": "no"}}
 
 
 def test_unreadable_session_files_are_reported_not_fatal(app_dir):

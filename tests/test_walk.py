@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from atmp_cli import walk
 from atmp_cli.answers import check_document
 from atmp_cli.applicability import applicable_answers
@@ -253,3 +255,45 @@ def test_editing_an_answer_that_closes_an_optional_question_drops_it_and_rewalks
     state = walk.answer(ruleset, state, "blood_or_organ", "blood_component")
     assert walk.next_question(ruleset, state).id == "viable_cells"
     assert walk.previous_question(ruleset, state) == "blood_or_organ"
+
+
+# ---------------------------------------------------------------------------------------------- case and reasons
+
+
+def test_the_case_and_reasons_are_state_of_the_walk_cleaned_and_in_order(ruleset):
+    state = walk.start(ruleset, {"human_use": "yes"}, case={"notes": "line one\nline two", "reference": " R-1\x1b[31m "},
+                       justifications={"human_use": "for patients\x07"})
+    assert state.case == (("reference", "R-1"), ("notes", "line one\nline two"))  # CASE_KEYS order; notes keep newlines
+    assert state.justifications == (("human_use", "for patients"),)
+    later = walk.answer(ruleset, state, "contains_cells", "no")
+    assert later.case == state.case and later.reason("human_use") == "for patients"  # an answer keeps them
+    later = walk.justify(ruleset, later, "contains_cells", "  a protein  ")
+    later = walk.justify(ruleset, later, "human_use", "")  # a blank reason removes it
+    assert later.justifications == (("contains_cells", "a protein"),)
+    assert walk.with_case(later, {"reference": "R-2", "date": "  "}).case == (("reference", "R-2"),)
+    assert state.case == (("reference", "R-1"), ("notes", "line one\nline two"))  # immutable: the old state is as it was
+    with pytest.raises(KeyError):
+        walk.with_case(state, {"colour": "red"})
+    with pytest.raises(KeyError):
+        walk.justify(ruleset, state, "no_such", "x")
+
+
+def test_a_reason_goes_with_its_question_when_a_changed_answer_drops_it(ruleset):
+    state = walk.start(ruleset)
+    for qid, value in [("human_use", "yes"), ("contains_cells", "yes"), ("cell_source", ["autologous"])]:
+        state = walk.justify(ruleset, walk.answer(ruleset, state, qid, value), qid, f"why {qid}")
+    state = walk.answer(ruleset, walk.edit(ruleset, state, "contains_cells"), "contains_cells", "no")
+    assert dict(state.justifications) == {"human_use": "why human_use", "contains_cells": "why contains_cells"}
+    # a reason from a file for a question still to be asked is kept (it is offered when the question is asked);
+    # one for a question that does not apply is dropped
+    resumed = walk.start(ruleset, {"human_use": "yes", "contains_cells": "no"},
+                         justifications={"nucleic_acid": "mRNA", "cell_source": "none"})
+    assert dict(resumed.justifications) == {"nucleic_acid": "mRNA"}
+
+
+def test_changes_tells_a_new_or_changed_answer_from_one_kept(ruleset):
+    state = walk.answer(ruleset, walk.start(ruleset), "human_use", "yes")
+    assert walk.changes(state, "contains_cells", "no")  # a first answer
+    assert not walk.changes(state, "human_use", "yes") and walk.changes(state, "human_use", "no")
+    state = walk.answer(ruleset, walk.answer(ruleset, state, "contains_cells", "yes"), "cell_source", ["autologous"])
+    assert not walk.changes(state, "cell_source", ["autologous"]) and walk.changes(state, "cell_source", ["allogeneic"])

@@ -15,7 +15,7 @@ from reporting import caveat
 from atmp_cli import wording
 from atmp_cli.document import legal_block
 from atmp_cli.render.text import legal_text
-from atmp_cli import walk, wizard
+from atmp_cli import bank, messages, walk, wizard
 from atmp_cli.bank import UNSURE
 
 DOWN = "\x1b[B"
@@ -26,10 +26,13 @@ UP = "\x1b[A"
 CTRL_B = "\x02"
 
 
+M = bank.load("eu").messages
+
+
 def _ask(question, keys: str, default: Any = None, can_go_back: bool = True, pointer: Any = None) -> Any:
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        return wizard.ask_question(question, default, pointer=pointer, can_go_back=can_go_back, input=pipe, output=DummyOutput())
+        return wizard.ask_question(M, question, default, pointer=pointer, can_go_back=can_go_back, input=pipe, output=DummyOutput())
 
 
 def test_single_select_returns_option_value(ruleset):
@@ -65,18 +68,18 @@ def test_letter_shortcuts_move_to_yes_no_unsure(ruleset):
     assert _ask(question, "n" + ENTER) == "no"
     assert _ask(question, "u" + ENTER) == UNSURE
     assert _ask(question, "u" + "y" + ENTER) == "yes"
-    assert wizard.shortcuts(question) == {"y": "yes", "n": "no", "u": UNSURE}
-    assert wizard.shortcuts(ruleset.question("human_use")) == {"y": "yes", "n": "no"}
-    assert wizard.shortcuts(ruleset.question("nucleic_acid")) == {}  # none, recombinant, natural, synthetic: no letters
+    assert wizard.shortcuts(M, question) == {"y": "yes", "n": "no", "u": UNSURE}
+    assert wizard.shortcuts(M, ruleset.question("human_use")) == {"y": "yes", "n": "no"}
+    assert wizard.shortcuts(M, ruleset.question("nucleic_acid")) == {}  # none, recombinant, natural, synthetic: no letters
     assert _ask(ruleset.question("nucleic_acid"), "n" + ENTER) == "none"  # 'n' is not bound here: cursor stays
-    assert wizard.shortcuts(ruleset.question("cell_source")) == {}
+    assert wizard.shortcuts(M, ruleset.question("cell_source")) == {}
 
 
 def test_instruction_line_names_every_key_that_works(ruleset):
-    single = wizard.instruction(ruleset.question("genetic_purpose"), can_go_back=True)
-    assert "Enter" in single and "y/n/u" in single and "?" in single and "Esc" in single and "Ctrl-B" in single
-    assert "Esc" not in wizard.instruction(ruleset.question("human_use"), can_go_back=False)
-    multi = wizard.instruction(ruleset.question("cell_source"), can_go_back=True)
+    single = wizard.instruction(M, ruleset.question("genetic_purpose"), can_go_back=True)
+    assert single == "(↑↓ move, Enter answers; y/n/u; ? help; Esc or Ctrl-B back)"
+    assert "Esc" not in wizard.instruction(M, ruleset.question("human_use"), can_go_back=False)
+    multi = wizard.instruction(M, ruleset.question("cell_source"), can_go_back=True)
     assert "Space" in multi and "?" in multi and "Esc" in multi and "y/n" not in multi
 
 
@@ -99,7 +102,7 @@ def test_checkbox_exclusive_option_cannot_be_combined(ruleset):
     question = ruleset.question("manipulations")  # "none" first and exclusive, "cutting" second
     # tick none and cutting: refused; untick none (up, space) and it goes through
     assert _ask(question, " " + DOWN + " " + ENTER + UP + " " + ENTER) == ["cutting"]
-    validate = wizard.multi_validator(question)
+    validate = wizard.multi_validator(M, question)
     assert "cannot be combined" in validate(["none", "cutting"])
     assert validate(["cutting", "expansion"]) is True
     assert "at least one" in validate([])
@@ -125,9 +128,9 @@ def test_checkbox_answered_unsure_gives_the_string_unsure(ruleset):
     assert _ask(question, " " + UP + " " + ENTER + " " + ENTER) == ["autologous"]
     assert _ask(question, ENTER, default=UNSURE) == UNSURE  # asked again: Unsure is ticked
     assert _ask(question, "?", default=UNSURE) == wizard.Move(wizard.HELP, [UNSURE], "autologous")
-    validate = wizard.multi_validator(question)
+    validate = wizard.multi_validator(M, question)
     assert "cannot be combined" in validate([UNSURE, "autologous"]) and validate([UNSURE]) is True
-    assert wizard.answer_label(question, UNSURE) == wizard.UNSURE_LABEL
+    assert wizard.answer_label(M, question, UNSURE) == "Unsure"
     # where the bank does not allow unsure, there is no such entry: the cursor wraps past the last option
     assert not ruleset.question("intended_use").unsure
     assert _ask(ruleset.question("intended_use"), UP + " " + ENTER) == ["none_of_these"]
@@ -141,7 +144,7 @@ def test_checkbox_asked_again_with_the_ticks_and_cursor_left_for_help(ruleset):
 
 def test_long_labels_wrap_under_their_start(ruleset):
     question = ruleset.question("intended_use")
-    prompt = wizard.multi_prompt(question, input=None, output=DummyOutput())
+    prompt = wizard.multi_prompt(M, question, input=None, output=DummyOutput())
     control = wizard._control(prompt)
     window = next(w for w in prompt.application.layout.find_all_windows() if w.content is control)
     assert window.wrap_lines()
@@ -174,10 +177,16 @@ def test_a_paraphrased_text_is_labelled(ruleset):
     assert secondary.presentation == "secondary"
     question = dataclasses.replace(ruleset.question("hospital_exemption"), definitions=(paraphrase.id, secondary.id))
     text = wizard.help_text(ruleset, question).plain
-    assert f"{paraphrase.id} — {paraphrase.citation} <{paraphrase.url}>\n(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n" in text
+
+    def under(header: str) -> str:
+        """What follows the line that starts with `header` (the citation, then its official link if any)."""
+        start = text.index(header)
+        return text[text.index("\n", start) + 1:]
+
+    assert under(f"{paraphrase.id} — {paraphrase.citation}").startswith(f"(paraphrase, not the wording of the law)\n{paraphrase.paraphrase}\n")
     assert f"“{paraphrase.paraphrase}" not in text
     # a secondary source is quoted, with what it is said before it, and its full paraphrase follows, labelled
-    assert f"{secondary.id} — {secondary.citation} <{secondary.url}>\n({caveat(secondary)})\n{secondary.text}\n" in text
+    assert under(f"{secondary.id} — {secondary.citation}").startswith(f"({caveat(secondary)})\n{secondary.text}\n")
     assert f"Paraphrase, not the wording of the law: {secondary.paraphrase}" in text
 
 
@@ -210,7 +219,7 @@ def _scripted(monkeypatch, keys: list[str]) -> tuple[Any, contextlib.ExitStack]:
 
         return prompt
 
-    for name in ("select", "checkbox", "text"):
+    for name in ("select", "checkbox", "text", "confirm"):
         monkeypatch.setattr(questionary, name, fed(getattr(questionary, name)))
     return typed, pipes
 
@@ -219,6 +228,8 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     """A whole session, one pipe per prompt: product, answers, one Back, help, an edit in the review, accept."""
     typed, pipes = _scripted(monkeypatch, [
         "Product X" + ENTER,  # product name
+        ENTER,  # record the case details? no (the default)
+        ENTER,  # record a reason for each answer? no (the default)
         ENTER,  # human_use: yes
         DOWN + ENTER,  # contains_cells: no
         "\x1b",  # nucleic_acid: Escape goes back
@@ -237,9 +248,11 @@ def test_wizard_session_with_back_and_review_edit(ruleset, monkeypatch):
     ])
     saved: list = []
     console = Console(file=io.StringIO(), width=120)
-    w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append((product, answers)))
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append((product, answers)))
     with pipes:
-        product, answers = w.run()
+        document = w.run()
+    product, answers = document.pop("product"), document.pop("answers")
+    assert document == {}  # no case, no reasons
     assert product == "Product X"
     assert answers == {
         "human_use": "yes", "contains_cells": "no", "nucleic_acid": "recombinant", "genetic_purpose": "yes",
@@ -268,6 +281,8 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
         return DOWN * ((values.index(value) - start) % len(values)) + ENTER
 
     typed, pipes = _scripted(monkeypatch, [
+        "n",  # record the case details? no: one key answers
+        "n",  # record a reason for each answer? no
         "y" + ENTER,  # human_use: yes
         "y" + ENTER,  # contains_cells: yes
         DOWN * 3 + " " + ENTER,  # cell_source: Unsure
@@ -287,9 +302,9 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
     ])
     saved: list = []
     console = Console(file=io.StringIO(), width=400)
-    w = wizard.Wizard.begin(ruleset, console, lambda product, answers: saved.append(answers), ask_product=False)
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append(answers), ask_product=False)
     with pipes:
-        _, answers = w.run()
+        answers = w.run()["answers"]
     assert next(typed, None) is None
     assert answers == {
         "human_use": "yes", "contains_cells": "yes", "cell_source": "unsure", "blood_or_organ": "neither",
@@ -301,11 +316,11 @@ def test_wizard_refuses_contradicting_answers_and_asks_again_with_the_ticks_kept
     shown = console.file.getvalue()
     assert shown.count(constraint.message) == 1
     assert shown.count(f"Processing · question {list(answers).index('manipulations') + 1} of") == 2  # asked twice
-    refused = wizard.answer_label(manipulations, ["expansion", "genetic_modification"])
+    refused = wizard.answer_label(M, manipulations, ["expansion", "genetic_modification"])
     assert shown.index(refused) < shown.index(constraint.message)  # the refused answer, then why
-    assert f"{ruleset.question('cell_source').prompt} {wizard.UNSURE_LABEL}" in shown
+    assert f"{ruleset.question('cell_source').prompt} Unsure" in shown
     assert all("genetic_modification" not in a.get("manipulations", ()) for a in saved)  # never recorded
-    assert len(saved) == len(answers)  # saved once an answer, none for the refused one
+    assert len(saved) == 1 + len(answers)  # saved after the opening and once an answer, none for the refused one
 
 
 def test_progress_line_shows_section_and_estimate(ruleset):
@@ -318,7 +333,7 @@ def test_review_lists_every_answer_whole_and_escape_goes_back(ruleset):
     state = walk.answer(ruleset, state, "nucleic_acid", "recombinant")
     entry = wizard.review_entry(ruleset, state, "nucleic_acid", "recombinant")
     assert entry == f"Origin · {ruleset.question('nucleic_acid').prompt} → {ruleset.question('nucleic_acid').option('recombinant').label}"
-    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith(wizard.FROM_EARLIER)  # not asked here
+    assert wizard.review_entry(ruleset, state, "human_use", "yes").endswith("  (from file or saved session)")  # not asked here
     with create_pipe_input() as pipe:
         pipe.send_text(DOWN * 3 + ENTER)  # from accept: back, (the separator is skipped) human_use, contains_cells
         assert wizard.review_prompt(ruleset, state, input=pipe, output=DummyOutput()).unsafe_ask() == "contains_cells"
@@ -335,3 +350,133 @@ def test_fold_breaks_between_words_under_the_first_column():
     assert len(lines[0]) + 5 <= 39 and all(len(line) <= 39 for line in lines[1:])
     assert all(line.startswith(" " * 5) and not line.startswith(" " * 6) for line in lines[1:])
     assert " ".join(line.strip() for line in lines) == text
+
+
+ESCAPE = "\x1b"
+CTRL_U = "\x15"  # clears the line of a text prompt
+
+
+def test_a_session_records_the_case_and_a_reason_per_answer_and_the_review_keeps_or_asks_them_again(ruleset, monkeypatch):
+    """The opening records the case; a reason follows each new answer, Escape there goes back keeping what was
+    typed; in the review, the question picked asks its reason again (Enter keeps it), answers walked past
+    unchanged keep theirs without a prompt, a changed one asks again; the case is picked to be changed."""
+    typed, pipes = _scripted(monkeypatch, [
+        "Product R" + ENTER,  # product name
+        "y",  # record the case details? yes
+        "REF-9" + ENTER, ENTER, "A. Assessor" + ENTER, ENTER, ENTER, ENTER, ENTER,  # reference, organisation ... notes
+        "y",  # a reason for each answer? yes
+        ENTER, "for humans" + ENTER,  # human_use: yes; its reason
+        "n" + ENTER, "draft" + ESCAPE,  # contains_cells: no; Escape in its reason goes back to it
+        ENTER, " kept" + ENTER,  # contains_cells again (its answer kept); the reason typed so far, completed
+        UP + ENTER, ENTER,  # nucleic_acid: none (up from the safe default); no reason
+        DOWN + " " + ENTER, "to treat" + ENTER,  # intended_use: treat_prevent_diagnose; its reason
+        DOWN * 2 + ENTER,  # review: pick human_use
+        ENTER, ENTER,  # human_use as it was; its reason asked again, kept
+        ENTER, ENTER,  # contains_cells and nucleic_acid walked past unchanged: no reason asked
+        " " + ENTER, CTRL_U + "to restore and treat" + ENTER,  # intended_use: regenerate ticked too; asked again
+        DOWN * 6 + ENTER,  # review: the case details, after the answers
+        CTRL_U + "REF-10" + ENTER, "Agency" + ENTER, ENTER, ENTER, ENTER, ENTER, ENTER,  # changed, added, kept
+        ENTER,  # review: accept
+    ])
+    saved: list = []
+    console = Console(file=io.StringIO(), width=200)
+    w = wizard.Wizard.begin(ruleset, console, lambda product, answers, **walked: saved.append(walked))
+    with pipes:
+        document = w.run()
+    assert next(typed, None) is None  # every scripted keystroke was used, no prompt more
+    assert document == {
+        "product": "Product R",
+        "answers": {"human_use": "yes", "contains_cells": "no", "nucleic_acid": "none",
+                    "intended_use": ["regenerate_repair_replace", "treat_prevent_diagnose"]},
+        "case": {"reference": "REF-10", "organisation": "Agency", "assessor": "A. Assessor"},
+        "justifications": {"human_use": "for humans", "contains_cells": "draft kept", "intended_use": "to restore and treat"},
+    }
+    assert saved[-1] == {"case": document["case"], "justifications": document["justifications"], "reasons": True}
+    assert {"case": {"reference": "REF-9", "assessor": "A. Assessor"}, "justifications": {}, "reasons": None} in saved
+    shown = console.file.getvalue()
+    assert "? Reference: REF-9" in shown and "? Record a reason for each answer? Yes" in shown
+    assert shown.count("? Reason for this answer: for humans") == 2  # given, then kept when picked in the review
+    assert "? Reason for this answer: draft kept" in shown and "Organisation:" not in shown.split("REF-10")[0]  # skipped: not shown
+    assert wizard.review_entry(ruleset, w.state, "human_use", "yes").endswith(" — reason: for humans")
+
+
+def test_a_walk_from_a_file_with_a_case_and_reasons_keeps_them_and_offers_its_reasons(ruleset, monkeypatch):
+    """The case came with the walk: shown, not offered; reasons default to yes, and a question still to be
+    answered starts from the reason the file gives for it."""
+    typed, pipes = _scripted(monkeypatch, [
+        ENTER,  # a reason for each answer? the default: yes, since the file has some
+        UP + ENTER, ENTER,  # nucleic_acid: none; its reason from the file, kept
+        DOWN + " " + ENTER, ENTER,  # intended_use: treat_prevent_diagnose; no reason
+        ENTER,  # review: accept
+    ])
+    console = Console(file=io.StringIO(), width=200)
+    w = wizard.Wizard.begin(ruleset, console, lambda *args, **walked: None, product="From file",
+                            answers={"human_use": "yes", "contains_cells": "no"}, case={"reference": "F-1"},
+                            justifications={"contains_cells": "a protein", "nucleic_acid": "no nucleic acid at all"})
+    with pipes:
+        document = w.run()
+    assert next(typed, None) is None
+    assert document["case"] == {"reference": "F-1"}
+    assert document["justifications"] == {"contains_cells": "a protein", "nucleic_acid": "no nucleic acid at all"}
+    shown = console.file.getvalue()
+    assert "Product: From file" in shown and "Reference: F-1" in shown
+    assert "Record the case details" not in shown and "? Record a reason for each answer? Yes" in shown
+
+
+def _typed(prompt, keys: str) -> Any:
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        return prompt(input=pipe, output=DummyOutput()).unsafe_ask()
+
+
+def test_text_and_yes_no_prompts_and_their_keys():
+    reason = lambda **io: wizard.text_prompt(M, "Reason", "kept", can_go_back=True, **io)  # noqa: E731
+    assert _typed(reason, ENTER) == "kept"
+    assert _typed(reason, " more" + ESCAPE) == wizard.Move(wizard.BACK, "kept more")
+    assert _typed(lambda **io: wizard.text_prompt(M, "Notes", **io), ESCAPE + "x" + ENTER) == "x"  # no Escape binding here
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", **io), ENTER) is False
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", True, **io), ENTER) is True
+    assert _typed(lambda **io: wizard.confirm_prompt(M, "Go?", **io), "Y") is True
+    swedish_keys = messages.Catalogue("xx", {**M.messages, "wizard.letter.yes": "j"}, M.path)
+    assert _typed(lambda **io: wizard.confirm_prompt(swedish_keys, "Gå?", **io), "j") is True
+    assert _typed(lambda **io: wizard.confirm_prompt(swedish_keys, "Gå?", **io), "y") is True  # y works in any language
+
+
+def test_letters_from_the_catalogue_move_the_cursor_and_j_k_then_do_not(ruleset):
+    question = ruleset.question("genetic_purpose")  # yes, no, unsure
+    letters = messages.Catalogue("xx", {**M.messages, "wizard.letter.yes": "j", "wizard.letter.unsure": "o"}, M.path)
+    assert wizard.shortcuts(letters, question) == {"j": "yes", "n": "no", "o": UNSURE}
+    with create_pipe_input() as pipe:
+        pipe.send_text("o" + "j" + ENTER)  # j is "yes" here, not "down"
+        assert wizard.ask_question(letters, question, input=pipe, output=DummyOutput()) == "yes"
+    with create_pipe_input() as pipe:
+        pipe.send_text("j" + ENTER)  # in English, j moves down (questionary's use_jk_keys)
+        assert wizard.ask_question(M, question, input=pipe, output=DummyOutput()) == "no"
+
+
+def test_run_wizard_keeps_the_case_and_reasons_it_starts_with_and_reports_and_saves_them(ruleset, monkeypatch, tmp_path):
+    """`classify --answers FILE` at a terminal, the file leaving questions open: its case and reasons (handed
+    over checked) reach the report and --save, with the reasons given in the walk."""
+    import json
+
+    from atmp_cli.commands import classify as classify_command
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    typed, pipes = _scripted(monkeypatch, [
+        ENTER,  # a reason for each answer? yes: the default, as the file has reasons
+        UP + ENTER, "none at all" + ENTER,  # nucleic_acid: none; its reason
+        DOWN + " " + ENTER, ENTER,  # intended_use: treat_prevent_diagnose; no reason
+        ENTER,  # review: accept
+        "n",  # save the report to a file? no
+    ])
+    options = classify_command.ClassifyOptions(answers="partial.json", example=None, fmt=None, output=str(tmp_path / "report.json"),
+                                               country=None, ruleset="eu", save=str(tmp_path / "out.json"))
+    with pipes:
+        code = classify_command.run_wizard(ruleset, options, None, "From file", {"human_use": "yes", "contains_cells": "no"},
+                                           case={"reference": "F-2"}, justifications={"contains_cells": "a protein"})
+    assert code == 0 and next(typed, None) is None
+    reasons = {"contains_cells": "a protein", "nucleic_acid": "none at all"}
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["case"] == {"reference": "F-2"} and report["justifications"] == reasons
+    saved = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert saved["case"] == {"reference": "F-2"} and saved["justifications"] == reasons

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pyte
 import pytest
 
 from atmp_cli import walk
-from atmp_cli.answers import check_document
+from atmp_cli.answers import CASE_KEYS, check_document
 from atmp_cli.bank import UNSURE
 from atmp_cli.examples import load_example
 from atmp_cli.wizard import answer_label
@@ -28,8 +29,26 @@ DOWN = "\x1b[B"
 ENTER = "\r"
 CTRL_B = "\x02"
 ESCAPE = "\x1b"
-PROGRESS = r"question \d+ of ~\d+"
-REVIEW = "Review your answers"
+CTRL_U = "\x15"  # in a text prompt: clear the line
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a user sees of the wizard (patterns), in its language: how the tests find where it is."""
+
+    progress: str = r"question \d+ of ~\d+"
+    review: str = "Review your answers"
+    ask_case: str = "Record the case details"
+    ask_reasons: str = "Record a reason for each answer"
+    reason: str = "Reason for this answer"
+    yes: str = "Yes"
+    no: str = "No"
+    save_answers: str = "Save the answers"
+    save_report: str = "Save the report"
+
+
+ENGLISH = Words()
+PROGRESS, REVIEW = ENGLISH.progress, ENGLISH.review
 
 
 @pytest.fixture(scope="session")
@@ -51,18 +70,30 @@ def spawn(atmp_bin: Path, args: list[str], env: dict[str, str], cwd: Path) -> pe
 
 
 class Driver:
-    """Answers whatever question the wizard shows, from an answers dict, by the keys a user would press."""
+    """Answers whatever question the wizard shows, from an answers dict, by the keys a user would press.
 
-    def __init__(self, ruleset, child: pexpect.spawn) -> None:
+    It says no to the offers of the wizard's opening (the case details, a reason after each answer) unless
+    given `reasons`: then the opening must be over, and it answers each reason prompt with the reason in
+    that dict, or skips it (Enter on an empty line).
+    """
+
+    def __init__(self, ruleset, child: pexpect.spawn, *, reasons: dict[str, str] | None = None, words: Words = ENGLISH) -> None:
         self.ruleset = ruleset
         self.child = child
         self.given: dict[str, Any] = {}
         self.asked: list[str] = []
         self.prompts = [re.escape(q.prompt) for q in ruleset.questions]
+        self.reasons = reasons
+        self.words = words
+        self.screens = [words.progress, words.review, words.ask_case, words.ask_reasons]
 
     def next_prompt(self) -> str | None:
         """The id of the question now on screen, or None when the review is shown."""
-        if self.child.expect([PROGRESS, REVIEW]) == 1:
+        while (shown := self.child.expect(self.screens)) >= 2:  # an offer of the opening: no
+            assert self.reasons is None, "the opening is asked once, when the walk begins"
+            self.child.send("n")
+            self.child.expect(self.screens[shown] + r"[^\n]*" + self.words.no)  # left on screen, answered
+        if shown == 1:
             return None
         question = self.ruleset.questions[self.child.expect(self.prompts)]
         self.asked.append(question.id)
@@ -90,6 +121,9 @@ class Driver:
         else:
             self.child.send(self.single_keys(qid, value))
         self.given[qid] = value
+        if self.reasons is not None:
+            self.child.expect(self.words.reason)
+            self.child.send(CTRL_U + self.reasons.get(qid, "") + ENTER)
 
     def back(self, qid: str) -> None:
         self.child.send(CTRL_B)
@@ -110,9 +144,9 @@ class Driver:
         """Accept the review, let the report print, say no to the save offers; the screen text."""
         self.child.send(ENTER)
         if ask_answers:
-            self.child.expect("Save the answers")
+            self.child.expect(self.words.save_answers)
             self.child.send("n")
-        self.child.expect("Save the report")
+        self.child.expect(self.words.save_report)
         report = self.child.before
         self.child.send("n")
         self.child.expect(pexpect.EOF)
@@ -277,6 +311,142 @@ def test_ctrl_c_before_any_answer_keeps_an_earlier_session(atmp_bin, env, tmp_pa
     assert {k: document[k] for k in ("product", "answers")} == earlier
 
 
+# ---------------------------------------------------------------------------------------------- case and reasons
+
+
+def open_with(child: pexpect.spawn, ruleset, case: dict[str, str] | None, reasons: bool, words: Words = ENGLISH) -> None:
+    """The wizard's opening: the case details (each field typed, or Enter to skip it), and whether to give reasons."""
+    child.expect(words.ask_case)
+    child.send("y" if case is not None else "n")
+    for key in CASE_KEYS if case is not None else ():
+        child.expect(re.escape(ruleset.messages(f"case.{key}")) + r" \(")  # the field's prompt, with its keys
+        child.send(case.get(key, "") + ENTER)
+    child.expect(words.ask_reasons)
+    child.send("y" if reasons else "n")
+    child.expect(words.ask_reasons + r"[^\n]*" + (words.yes if reasons else words.no))  # left on screen, answered
+
+
+def between(text: str, start: str, end: str) -> str:
+    """The part of `text` from `start` to the next `end` after it."""
+    begin = text.index(start)
+    return text[begin:text.index(end, begin + len(start))]
+
+
+CASE = {"reference": "CAT/2026/0042", "organisation": "Läkemedelsverket [bold]x[/bold]", "date": "2026-12-01",
+        "indication": "Relapsed B-cell lymphoma"}
+
+
+def test_the_case_and_a_reason_per_answer_are_recorded_saved_and_reported(atmp_bin, env, tmp_path, ruleset):
+    """The opening records the case; a reason follows each answer (Enter skips it); Escape in a reason goes back
+    to its question and keeps what was typed; --save and the report (summary and file) carry them, as typed."""
+    child = spawn(atmp_bin, ["classify", "--save", "answers.json"], env, tmp_path)
+    child.expect("Product name")
+    child.send("CAR-T case" + ENTER)
+    open_with(child, ruleset, CASE, reasons=True)
+    reasons = {"human_use": "for patients", "nucleic_acid": "a lentiviral vector carries the CAR [i]transgene[/i]"}
+    driver = Driver(ruleset, child, reasons=reasons)
+    answers = car_t(ruleset)
+    assert driver.run(answers, stop_at="cell_source") == "cell_source"
+    child.send(driver.multi_keys("cell_source", answers["cell_source"]))
+    driver.given["cell_source"] = answers["cell_source"]
+    child.expect(ENGLISH.reason)
+    child.send("the patient's own" + ESCAPE)  # back to the question, the reason as typed so far kept
+    assert driver.next_prompt() == "cell_source"
+    child.send(ENTER)  # its answer ticked as given
+    child.expect(re.escape("Reason for this answer (Enter keeps it; Esc back):") + r"[^\n]*the patient's own")
+    child.send(" T cells" + ENTER)
+    reasons["cell_source"] = "the patient's own T cells"
+    assert driver.run(answers) is None
+    assert driver.asked.count("cell_source") == 2 and len(driver.asked) == len(answers) + 1
+    child.send(ENTER)  # accept
+    child.expect(ENGLISH.save_report)
+    summary = child.before
+    child.send("y")
+    child.expect("Report file")
+    child.send(CTRL_U + "report.md" + ENTER)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "CAT/2026/0042" in summary and "Läkemedelsverket [bold]x[/bold]" in summary  # the case, as text
+    saved = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+    assert saved == {"product": "CAR-T case", "answers": answers, "case": CASE,
+                     "justifications": {qid: reasons[qid] for qid in answers if qid in reasons}}
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| **Reference** | CAT/2026/0042 |" in report and "| **Indication** | Relapsed B-cell lymphoma |" in report
+    assert "Assessor" not in report  # skipped: not recorded
+    order = list(answers)
+    for qid, reason in reasons.items():  # each reason under its own answer in the decision path
+        following = order[order.index(qid) + 1]
+        assert "reason given:" in between(report, f"`{qid}`:", f"`{following}`:")
+    assert "the patient's own T cells" in between(report, "`cell_source`:", "`viable_cells`:")
+    assert "a lentiviral vector carries the CAR \\[i\\]transgene\\[/i\\]" in report  # escaped: text, not markup
+    assert report.count("reason given:") == len(reasons)
+    assert sessions_in(tmp_path) == []
+
+
+def test_the_case_and_reasons_survive_an_interruption_and_resume_does_not_ask_the_opening_again(atmp_bin, env, tmp_path, ruleset):
+    child = spawn(atmp_bin, ["classify", "--product", "CAR-T resumed", "--save", "resumed.json"], env, tmp_path)
+    open_with(child, ruleset, {"reference": "CAT/2026/0043"}, reasons=True)
+    first = {"human_use": "for patients", "cell_source": "autologous T cells"}
+    driver = Driver(ruleset, child, reasons=first)
+    answers = car_t(ruleset)
+    assert driver.run(answers, stop_at="manipulations") == "manipulations"
+    interrupt(child)
+    (path,) = sessions_in(tmp_path)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["case"] == {"reference": "CAT/2026/0043"} and saved["justifications"] == first
+    assert saved["session"]["reasons"] is True
+
+    child = spawn(atmp_bin, ["classify", "--resume"], env, tmp_path)
+    child.expect("Reference: CAT/2026/0043")  # shown, not asked again
+    resumed = Driver(ruleset, child, reasons={"manipulations": "transduced and expanded"})  # fails if the opening comes
+    assert resumed.run(answers) is None
+    assert resumed.asked[0] == "manipulations"
+    report = resumed.accept_and_decline_exports(ask_answers=False)
+    assert child.exitstatus == 0
+    assert "CAT/2026/0043" in report
+    document = json.loads((tmp_path / "resumed.json").read_text(encoding="utf-8"))
+    assert document == {"product": "CAR-T resumed", "answers": answers, "case": {"reference": "CAT/2026/0043"},
+                        "justifications": {**first, "manipulations": "transduced and expanded"}}
+    assert sessions_in(tmp_path) == []
+
+
+SWEDISH = Words(progress=r"fråga \d+ av ~\d+", review="Granska dina svar", ask_case="Vill du registrera uppgifter om ärendet",
+                ask_reasons="Vill du ange en motivering", reason="Motivering till svaret", yes="Ja", no="Nej",
+                save_answers="Spara svaren", save_report="Spara rapporten")
+
+
+def test_a_swedish_walk_speaks_swedish_from_the_first_prompt_to_the_report(atmp_bin, env, tmp_path):
+    """--lang sv: the ruleset's texts (prompts, options) and the wizard's own words, its keys (j for ja), and the report."""
+    from atmp_cli import bank
+
+    swedish = bank.load("eu", "sv")
+    child = spawn(atmp_bin, ["classify", "--lang", "sv", "--save", "svar.json"], env, tmp_path)
+    child.expect("Produktens namn")
+    child.send("CAR-T på svenska" + ENTER)
+    child.expect(SWEDISH.ask_case)
+    child.send("j")
+    child.expect(re.escape(swedish.messages("case.reference")) + r" \(Enter hoppar över\)")
+    child.send("LV 2026-0042" + ENTER + ENTER * (len(CASE_KEYS) - 1))
+    child.expect(SWEDISH.ask_reasons)
+    child.send("j")
+    child.expect(SWEDISH.ask_reasons + r"[^\n]*Ja")
+    driver = Driver(swedish, child, reasons={"nucleic_acid": "en lentiviral vektor bär CAR-genen"}, words=SWEDISH)
+    question = driver.next_prompt()
+    child.expect(re.escape("(↑↓ flyttar, Enter svarar; j/n; ? hjälp)"))  # the first question's keys, in Swedish
+    answers = car_t(swedish)
+    driver.answer(question, answers[question])
+    assert driver.run(answers) is None
+    screen = driver.accept_and_decline_exports(ask_answers=False)
+    assert child.exitstatus == 0
+    assert swedish.labels["GTMP"] in screen and "LV 2026-0042" in screen
+    for english in ("question", "Review your answers", "Reason for this answer", "Product:", "Unsure"):
+        assert english not in screen
+    saved = json.loads((tmp_path / "svar.json").read_text(encoding="utf-8"))
+    assert saved["answers"] == answers and saved["case"] == {"reference": "LV 2026-0042"}
+    assert saved["justifications"] == {"nucleic_acid": "en lentiviral vektor bär CAR-genen"}
+
+
 # ---------------------------------------------------------------------------------------------- keys
 
 
@@ -391,6 +561,9 @@ def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_an
     state = walk.start(ruleset)
     long_label = ruleset.question("intended_use").option("modify_physiological_functions").label
     assert len(long_label) > cols
+    for offer in (ENGLISH.ask_case, ENGLISH.ask_reasons):  # the opening: no, no
+        screen.wait_for(offer)
+        child.send(ENTER)
     index = 0
     while (question := walk.next_question(ruleset, state)) is not None:  # Enter everywhere, as a user might
         index += 1
@@ -405,7 +578,7 @@ def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_an
         state = walk.answer(ruleset, state, question.id, value)
     screen.wait_for("Review your answers")
     entries = [f"{ruleset.section_title(ruleset.question(qid).section)} · {ruleset.question(qid).prompt} → "
-               f"{answer_label(ruleset.question(qid), value)}" for qid, value in state.answers]
+               f"{answer_label(ruleset.messages, ruleset.question(qid), value)}" for qid, value in state.answers]
     seen = screen.settle()
     assert "Accept and classify" in seen and entries[-1] not in seen  # more than a screen: it scrolls
     for _ in range(len(entries) + 2):

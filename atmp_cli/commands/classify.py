@@ -111,7 +111,8 @@ def run(options: ClassifyOptions) -> int:
         incomplete = bool(applicable_answers(ruleset, partial.answers).missing)
         if at_terminal and (wizard_only or incomplete):
             _warn(name, partial.warnings)
-            return run_wizard(ruleset, options, country, partial.product, partial.answers, resumed)
+            return run_wizard(ruleset, options, country, partial.product, partial.answers, resumed,
+                              case=partial.case, justifications=partial.justifications)
         if incomplete:  # a session resumed without a terminal; a complete one is classified like a file
             fail(Message.of("classify.session_incomplete", session=resumed.name), ExitCode.USAGE)
     checked = checked_document(ruleset, name, document)
@@ -124,7 +125,7 @@ def run(options: ClassifyOptions) -> int:
     if save:
         from atmp_cli.session import write_answers
 
-        write_answers(save, checked.product, checked.answers)
+        write_answers(save, checked.product, checked.answers, case=checked.case, justifications=checked.justifications)
     if resumed:
         from atmp_cli.session import delete_session
 
@@ -134,40 +135,49 @@ def run(options: ClassifyOptions) -> int:
 
 def pick_session(ruleset_id: str, name: str | None) -> Session:
     """The session to resume: NAME; else the latest, or at a terminal with several, the one the user picks."""
-    from atmp_cli import session
+    from atmp_cli import language, session
     from atmp_cli.bank import did_you_mean
+    from atmp_cli.messages import Message
 
+    m = language.catalogue()
     sessions, problems = session.list_sessions(ruleset_id)
     for problem in problems:
-        print(f"atmp: warning: {problem}", file=sys.stderr)
+        print(m("session.warning", problem=problem), file=sys.stderr)
     if name is not None:
         found = session.find(sessions, name)
         if found is None:
             other = session.find(session.list_sessions()[0], name)
-            hint = f" (it is for ruleset {other.ruleset!r}: add --ruleset {other.ruleset})" if other else did_you_mean(name, [s.name for s in sessions])
-            fail(f"--session: no saved wizard session named {name!r}{hint}; 'atmp sessions' lists them", ExitCode.USAGE)
+            if other:
+                fail(Message.of("session.other_ruleset", name=name, ruleset=other.ruleset), ExitCode.USAGE)
+            names = [s.name for s in sessions]
+            fail(Message.of("session.no_such", name=name, did_you_mean=did_you_mean(name, names)), ExitCode.USAGE)
         return found
     if not sessions:
-        fail(f"--resume: no saved wizard session to continue (none in {session.sessions_dir()}); start one with 'atmp classify'", ExitCode.USAGE)
+        fail(Message.of("session.none_to_resume", folder=str(session.sessions_dir())), ExitCode.USAGE)
     if len(sessions) == 1 or not interactive():
         return sessions[0]
     from atmp_cli.wizard import pick_session_prompt
 
     try:
-        chosen = pick_session_prompt([(s.name, describe_session(s)) for s in sessions]).unsafe_ask()
+        chosen = pick_session_prompt(m, [(s.name, describe_session(s)) for s in sessions]).unsafe_ask()
     except (KeyboardInterrupt, EOFError):
-        fail("interrupted; no session resumed", ExitCode.INTERRUPTED)
+        fail(Message.of("session.not_picked"), ExitCode.INTERRUPTED)
     return session.find(sessions, chosen)
 
 
 def describe_session(saved: Session) -> str:
     """A session in a few words, for the list to pick from: product, when it was last saved, answers so far."""
+    from atmp_cli import language
     from atmp_cli.answers import clean_text
     from atmp_cli.session import local_time
 
+    m = language.catalogue()
     count = len(saved.answers)
-    product = clean_text(saved.product or "") or "(no product name)"
-    return f"{product} · saved {local_time(saved.saved)} · {count} answer{'s' if count != 1 else ''}"
+    product = clean_text(saved.product or "") or m("session.no_product")
+    saved_at = local_time(saved.saved)
+    if count == 1:
+        return m("session.described_one", product=product, saved=saved_at, count=count)
+    return m("session.described_many", product=product, saved=saved_at, count=count)
 
 
 def _warn(name: str | Message, warnings: Sequence[Message | str]) -> None:
@@ -180,12 +190,15 @@ def _warn(name: str | Message, warnings: Sequence[Message | str]) -> None:
 
 
 def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | None, product: str | None,
-               answers: dict[str, Any], resumed: Session | None = None) -> int:
+               answers: dict[str, Any], resumed: Session | None = None, *, case: dict[str, str] | None = None,
+               justifications: dict[str, str] | None = None) -> int:
     """Walk the user through the missing answers, then classify and report; 130 on Ctrl-C, answers saved.
 
-    The walk is saved after every answer as its own session (a new one, or the one resumed) and that
-    session is deleted once the user is through; a KeyboardInterrupt (Ctrl-C) or EOFError (terminal gone)
-    anywhere in here is caught once, here.
+    The case and the reasons the walk starts with are `case` and `justifications` (an answers file's, checked),
+    else the resumed session's; the wizard offers to record more, and they go into the report and the
+    answers files written. The walk is saved after every answer as its own session (a new one, or the one
+    resumed) and that session is deleted once the user is through; a KeyboardInterrupt (Ctrl-C) or EOFError
+    (terminal gone) anywhere in here is caught once, here.
     """
     from rich.console import Console
     from rich.text import Text
@@ -193,43 +206,47 @@ def run_wizard(ruleset: bank.Ruleset, options: ClassifyOptions, country: str | N
     from atmp_cli import session
     from atmp_cli.answers import check_document
     from atmp_cli.engine import classify
+    from atmp_cli.messages import Message
     from atmp_cli.wizard import Wizard, offer_exports
 
+    m = ruleset.messages
     console = Console(highlight=False, stderr=False)
     save = options.save or (resumed.saved_to if resumed else None)
     recorder = session.Recorder(ruleset.id, saved_to=str(Path(save).resolve()) if save else None, resumed=resumed)
     if resumed is None:
         kept = session.list_sessions(ruleset.id)[0]
         if kept:
-            print(f"atmp: note: {len(kept)} interrupted session{'s' if len(kept) != 1 else ''} kept "
-                  "('atmp sessions' lists them; 'atmp classify --resume' continues one); this walk is saved as a new one",
-                  file=sys.stderr)
+            count = len(kept)
+            print(m("session.kept_one", count=count) if count == 1 else m("session.kept_many", count=count), file=sys.stderr)
     else:
-        console.print(Text(f"Continuing session {resumed.name}", style="dim"))
-    wizard = Wizard.begin(ruleset, console, recorder, product=product, answers=answers, ask_product=resumed is None)
+        console.print(Text(m("session.continuing", name=resumed.name), style="dim"))
+        case = resumed.case if case is None else case
+        justifications = resumed.justifications if justifications is None else justifications
+    wizard = Wizard.begin(ruleset, console, recorder, product=product, answers=answers, case=case,
+                          justifications=justifications, reasons=resumed.reasons if resumed else None,
+                          ask_product=resumed is None)
     try:
-        product, final = wizard.run()  # saves after every answer
-        checked = check_document(ruleset, session.answers_document(product, final))
+        checked = check_document(ruleset, wizard.run())  # saves after every answer
         if not checked.ok:  # cannot happen: the walk only records bank values; fail loudly rather than guess
-            fail("wizard answers are incomplete: " + "; ".join(str(e) for e in checked.errors))
-        result = classify(ruleset, checked.answers, product=checked.product, country=country)
+            fail(Message.of("session.incomplete", errors=m("list.semicolon").join(str(e) for e in checked.errors)))
+        result = classify(ruleset, checked.answers, product=checked.product, country=country, case=checked.case,
+                          justifications=checked.justifications)
         console.print()
         write_report(result, options.fmt, options.output, full=options.full)
+
+        def save_answers(path: str) -> None:
+            session.write_answers(path, checked.product, checked.answers, case=checked.case, justifications=checked.justifications)
+
         if save:
-            session.write_answers(save, checked.product, checked.answers)
-            console.print(Text(f"Answers saved to {save}", style="dim"))
-        offer_exports(
-            lambda path: session.write_answers(path, checked.product, checked.answers),
-            lambda path: write_report(result, None, path),
-            ask_answers=not save,
-        )
+            save_answers(save)
+            console.print(Text(m("session.answers_saved", path=save), style="dim"))
+        offer_exports(m, console, save_answers, lambda path: write_report(result, None, path), ask_answers=not save)
     except (KeyboardInterrupt, EOFError):
         if recorder.name is None:  # nothing entered yet: no session made
-            print("\natmp: interrupted before any answer; nothing saved", file=sys.stderr)
+            print("\n" + m("session.interrupted_before"), file=sys.stderr)
             return int(ExitCode.INTERRUPTED)
-        path = recorder(wizard.product, wizard.state.as_dict())
-        print(f"\natmp: interrupted; answers so far saved as session {recorder.name} ({path}); continue with "
-              f"'atmp classify --resume' (the latest) or 'atmp classify --session {recorder.name}'", file=sys.stderr)
+        path = wizard.persist()
+        print("\n" + m("session.interrupted", name=recorder.name, path=str(path)), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     recorder.finish()
     return exit_code_for(result)

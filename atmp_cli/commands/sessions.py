@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import sys
 
-from atmp_cli import session
+from atmp_cli import language, session
 from atmp_cli.answers import clean_text
 from atmp_cli.errors import fail
 from atmp_cli.exit_codes import ExitCode
+from atmp_cli.messages import Message
 
 
 def _sessions() -> list[session.Session]:
     found, problems = session.list_sessions()
+    m = language.catalogue()
     for problem in problems:
-        print(f"atmp: warning: {problem}", file=sys.stderr)
+        print(m("session.warning", problem=problem), file=sys.stderr)
     return found
 
 
@@ -29,16 +31,17 @@ def list_sessions(fmt: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    m = language.catalogue()
     console = Console(highlight=False)
     if not found:
-        console.print(Text(f"No interrupted wizard sessions (in {session.sessions_dir()})."))
+        console.print(Text(m("sessions.none", folder=str(session.sessions_dir()))))
         return
-    table = Table("name", "product", "saved", "answers", box=None, pad_edge=False)
+    table = Table(m("sessions.name"), m("sessions.product"), m("sessions.saved"), m("sessions.answers"), box=None, pad_edge=False)
     for saved in found:
         table.add_row(Text(saved.name), Text(clean_text(saved.product or "")), Text(session.local_time(saved.saved)),
                       Text(str(len(saved.answers))))
     console.print(table)
-    console.print(Text("Continue one with: atmp classify --resume (the latest) or --session NAME", style="dim"))
+    console.print(Text(m("sessions.continue_hint"), style="dim"))
 
 
 def delete_session(name: str) -> None:
@@ -46,5 +49,6 @@ def delete_session(name: str) -> None:
 
     if not session.delete_session(name):
         names = [s.name for s in _sessions()]
-        fail(f"--delete: no saved wizard session named {name!r}{did_you_mean(name, names)}; 'atmp sessions' lists them", ExitCode.USAGE)
-    print(f"Deleted session {name}")
+        fail(Message.of("sessions.no_such", name=name, did_you_mean=did_you_mean(name, names)), ExitCode.USAGE)
+    m = language.catalogue()
+    print(m("sessions.deleted", name=name))
