@@ -211,3 +211,15 @@ def test_a_records_case_and_reasons_never_leak_into_another_records_json():
     for index, result in enumerate((first, second, third, first), 1):
         expected = {**to_dict(result, full_text=False), "source": f"in.jsonl:{index}"}
         assert lines[index - 1] == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_save_keeps_the_case_and_the_reasons(runner, tmp_path):
+    source = _answers_file(tmp_path)
+    saved = tmp_path / "saved.json"
+    result = runner.invoke(app, ["classify", "--answers", str(source), "--format", "json", "--save", str(saved)])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    assert document["case"]["organisation"] == CASE["organisation"] and document["case"]["description"] == SHOWN["description"]
+    assert document["justifications"] == REASONS
+    again = runner.invoke(app, ["classify", "--answers", str(saved), "--format", "json"])
+    assert json.loads(again.stdout)["audit"] == json.loads(result.stdout)["audit"]  # the same document, the same digests
