@@ -13,6 +13,7 @@ characters are stripped here, again, although the answers check already removed 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Union
 
@@ -137,6 +138,11 @@ class Document:
 
 def text(value: Any, style: str = "") -> Span:
     return Span(plain(value), style)
+
+
+def cite_anchor(cid: str) -> str:
+    """The in-page anchor of a cited text ("cite-reg1394-art2-1-b"), the same in every format that links."""
+    return "cite-" + re.sub(r"[^a-z0-9-]", "-", cid.lower())
 
 
 def cites(ids: Iterable[str]) -> Inline:

@@ -24,6 +24,7 @@ from atmp_cli.document import (
     Section,
     Tree,
     build,
+    cite_anchor as anchor,
 )
 from atmp_cli.result import Result
 
@@ -68,10 +69,6 @@ a { color: #1a4d8f; }
 
 _SPAN_CLASS = {"dim": "dim", "met": "met", "not-met": "not-met", "unsure": "unsure", "flag": "flag"}
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>]+")
-
-
-def anchor(cid: str) -> str:
-    return "cite-" + re.sub(r"[^a-z0-9-]", "-", cid.lower())
 
 
 def inline(spans: Inline) -> str:

@@ -22,6 +22,7 @@ from atmp_cli.document import (
     Section,
     Tree,
     build,
+    cite_anchor as anchor,
     plain,
 )
 from atmp_cli.result import Result
@@ -42,10 +43,6 @@ def md(text: str, *, line_start: bool = True) -> str:
     if not line_start:
         return text
     return "\n".join(_LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), line) for line in text.split("\n"))
-
-
-def anchor(cid: str) -> str:
-    return "cite-" + re.sub(r"[^a-z0-9-]", "-", cid.lower())
 
 
 def inline(spans: Inline) -> str:
