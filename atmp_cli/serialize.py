@@ -245,8 +245,11 @@ def _encode(f: Field, ctx: Context) -> str:
     return "[" + ",".join(_items.get(key + (item,), lambda item=item: f.each(words, item, full)) for item in f.items(ctx)) + "]"
 
 
+_KEYS = {f.key: _dumps(f.key) for f in FIELDS}  # each key encoded once
+
+
 def _fragment(run: tuple[Field, ...], ctx: Context, first: bool) -> str:
-    return "".join(("" if first and i == 0 else ",") + _dumps(f.key) + ":" + _encode(f, ctx) for i, f in enumerate(run))
+    return "".join(("" if first and i == 0 else ",") + _KEYS[f.key] + ":" + _encode(f, ctx) for i, f in enumerate(run))
 
 
 def _shared_run(index: int, run: tuple[Field, ...], ctx: Context) -> str:
