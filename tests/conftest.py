@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from atmp_cli import bank
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def shared_dir() -> Path:
-    """The project's shared/ folder (legal texts, cases): beside the clone, or $ATMP_SHARED_DIR."""
-    candidates = [Path(os.environ["ATMP_SHARED_DIR"])] if os.environ.get("ATMP_SHARED_DIR") else []
-    candidates += [REPO.parent / "shared", REPO.parent.parent / "shared"]
-    for candidate in candidates:
-        if (candidate / "cases" / "cases.jsonl").is_file():
-            return candidate
-    raise RuntimeError("shared/ (legal texts and cases) not found beside the repository; set ATMP_SHARED_DIR")
-
-
-def load_cases() -> list[dict]:
-    with (shared_dir() / "cases" / "cases.jsonl").open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+from helpers import REPO, shared_dir
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import random
 
 from atmp_cli.engine import classify
 from atmp_cli.render.json_out import result_dict, result_json
-from conftest import load_cases
+from helpers import load_cases
 from atmp_cli.sampling import random_document
 
 
