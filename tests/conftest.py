@@ -1,7 +1,9 @@
-"""Shared fixtures: the EU ruleset, the shared sources of truth, and a CliRunner."""
+"""Shared fixtures: the EU ruleset, the shared sources of truth, a CliRunner, and one sample of random walks
+down the question tree."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -10,10 +12,24 @@ from typer.testing import CliRunner
 from atmp_cli import bank
 from helpers import REPO, shared_dir
 
+WALKS = 3000
+WALK_SEED = 20261201
+
 
 @pytest.fixture(scope="session")
 def ruleset() -> bank.Ruleset:
     return bank.load("eu")
+
+
+@pytest.fixture(scope="session")
+def walks(ruleset) -> tuple[dict, ...]:
+    """A few thousand random walks down the tree (complete, valid answers documents), the same ones every
+    run, drawn once a session. The engine and report tests check their properties over it or a slice of
+    it, and the engine's memo computes each classification once for all of them. Read-only: copy to change."""
+    from atmp_cli.sampling import random_document
+
+    rng = random.Random(WALK_SEED)
+    return tuple(random_document(ruleset, rng) for _ in range(WALKS))
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import random
 
 from atmp_cli.engine import classify
 from atmp_cli.render.json_out import result_dict, result_json
 from helpers import load_cases
-from atmp_cli.sampling import random_document
 
 
 def reference(result, full_text, extra):
@@ -17,12 +15,14 @@ def reference(result, full_text, extra):
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def test_cached_serializer_matches_json_dumps(ruleset):
-    rng = random.Random(97)
-    for index in range(1500):
-        answers = random_document(ruleset, rng)["answers"]
+def test_cached_serializer_matches_json_dumps(ruleset, walks):
+    """The distinct answers documents among 1500 of the session's random walks (about 450), with and without
+    a country and with and without the full texts. The same answers again differ only outside the cached
+    fragments (product, extra keys): the next test checks those repeats."""
+    distinct = {json.dumps(document["answers"], sort_keys=True): document for document in walks[:1500]}
+    for index, document in enumerate(distinct.values()):
         for country in (None, "SE"):
-            result = classify(ruleset, answers, product=f"Product «{index}» \"quoted\"", country=country)
+            result = classify(ruleset, document["answers"], product=f"Product «{index}» \"quoted\"", country=country)
             for full_text in (False, True):
                 extra = {"source": f"file.jsonl:{index}"}
                 assert result_json(result, full_text=full_text, extra=extra) == reference(result, full_text, extra)
