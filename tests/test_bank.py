@@ -92,13 +92,13 @@ def test_installed_copy_ships_its_own_texts(ruleset):
 
 @pytest.fixture()
 def broken(tmp_path, monkeypatch):
-    """A copy of the questions/ folder to break; the loader is pointed at it."""
+    """A copy of the questions/ folder to break; the loader is pointed at it, uncached, so the ruleset the
+    session has loaded stays the one cached (other tests' memoised results are keyed on it)."""
     root = tmp_path / "questions"
     shutil.copytree(bank.questions_root(), root)
     monkeypatch.setattr(bank, "questions_root", lambda: root)
-    bank.load.cache_clear()
-    yield root / "eu"
-    bank.load.cache_clear()
+    monkeypatch.setattr(bank, "load", bank.load.__wrapped__)
+    return root / "eu"
 
 
 def edit(path: Path, old: str, new: str) -> None:
