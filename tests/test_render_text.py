@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
 import pytest
+from rich.cells import cell_len
 
 from atmp_cli.cli import app
+from atmp_cli.render.content import build
 from atmp_cli.render.text import render_text
 from reporting import FIXED_TIME, INJECTION, OUTCOMES, assert_snapshot, audit_values, cited_texts, colour_codes, example_result, squash, strip_sgr
 
@@ -52,10 +55,63 @@ def test_undetermined_report_has_one_branch_per_resolution():
     assert "If other_manipulation_alters is no: Not an advanced therapy medicinal product" in out
 
 
+# Tree guides and panel borders: drawn between the words, never part of them.
+BOX_DRAWING = re.compile("[\u2500-\u257f]")
+LONG_WORD = 40  # longer than a line has room for beside a tree's guides: a link, a digest
+
+
+def shown_whole(text: str, out: str) -> bool:
+    """Whether `text` is in the terminal report `out` with its words whole and in order: lines re-broken only
+    between words, except that a word too long for a line (a link) may be folded, its pieces rejoining."""
+    words = [r"\s*".join(map(re.escape, word)) if len(word) > LONG_WORD else re.escape(word) for word in text.split()]
+    return re.search(r"\s+".join(words), BOX_DRAWING.sub(" ", out)) is not None
+
+
+@functools.cache  # laid out once for both tests below
+def _report_at_80_columns(outcome: str):
+    result = example_result(OUTCOMES[outcome])
+    return result, build(result), render_text(result, width=80)
+
+
+def _item_text(item) -> str:
+    return f"{item.lead}{item.strong}{item.text}"
+
+
+def _has_long_word(item) -> bool:
+    return any(len(word) > LONG_WORD for word in _item_text(item).split())
+
+
 @pytest.mark.parametrize("outcome", OUTCOMES)
-def test_text_report_fits_80_columns(outcome):
-    out = render_text(example_result(OUTCOMES[outcome]), width=80)
-    assert max(len(line) for line in out.splitlines()) <= 80
+def test_text_report_at_80_columns_cuts_no_text(outcome):
+    """Rich never prints wider than it is told, so the width alone proves nothing: what must hold is that
+    nothing is cut or broken to fit. Every part of the report's content is there whole at 80 columns."""
+    result, report, out = _report_at_80_columns(outcome)
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    expected = [report.label, report.reason, *report.flags, report.disclaimer]
+    for section in report.sections:
+        for question in section.questions:
+            expected += [f"{question.id}: {question.prompt}"]
+            expected += [f"answer: {answer.text}" for answer in question.answers]
+            expected += [finding.text for answer in question.answers for finding in answer.findings]
+    for check in report.checks:
+        expected += [f"{check.label}: {check.word}"] + [f"{test.word}: {test.finding}" for test in check.tests]
+    for text in report.texts:
+        expected += [f"{text.id} — {text.citation}", text.body, text.paraphrase, text.caveat, text.source]
+    expected += [_item_text(item) for lst in report.lists for item in lst.items if not _has_long_word(item)]
+    missing = [text for text in expected if text and not shown_whole(text, out)]
+    assert missing == []
+    assert set(result.citation_ids) <= set(re.findall(r"[\w.-]+", out))
+    assert len(expected) > 50  # the control: the report's content was found to compare
+
+
+@pytest.mark.xfail(strict=True, reason="atmp_cli/render/text.py at 80 columns: a list item's link is cut with an ellipsis "
+                   "(the bullets' grid column overflows with '…'), and the answers' SHA-256 beside its label is folded")
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_text_report_at_80_columns_keeps_links_in_lists_and_the_audit_values_whole(outcome):
+    _, report, out = _report_at_80_columns(outcome)
+    items = [_item_text(item) for lst in report.lists for item in lst.items if _has_long_word(item)]
+    assert [text for text in items if not shown_whole(text, out)] == []
+    assert [value for _, value in report.audit if value not in out] == []  # each on one line, to copy whole
 
 
 def test_national_notes_with_country():
