@@ -19,7 +19,7 @@ from typing import Any, Iterable, Union
 
 from atmp_cli import precedents
 from atmp_cli.answers import CONTROL_SEQUENCES
-from atmp_cli.bank import NOT_ATMP, UNDETERMINED, LegalText
+from atmp_cli.bank import UNDETERMINED, LegalText
 from atmp_cli.result import Result
 from atmp_cli.serialize import audit_dict
 from atmp_cli import wording

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import load_cases
+from helpers import load_cases
 
 CASES = load_cases()
 DOCUMENTS = [case["input"] for case in CASES]

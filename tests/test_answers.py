@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atmp_cli.answers import check_document, clean_text
-
-GOOD = {
-    "human_use": "yes", "contains_cells": "yes", "cell_source": ["autologous"], "viable_cells": "yes",
-    "nucleic_acid": "none", "manipulations": ["expansion"], "intended_use": ["regenerate_repair_replace"],
-    "same_essential_function": "yes", "device_integral": "no", "hospital_exemption": "no",
-}
+from helpers import GOOD
 
 
 def errors(ruleset, answers, **document):

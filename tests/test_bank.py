@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
 from reporting import caveat
+from helpers import edit
 from atmp_cli import bank
 
 
@@ -89,23 +88,6 @@ def test_installed_copy_ships_its_own_texts(ruleset):
 
 
 # -------------------------------------------------------------------- broken banks fail with file and entry
-
-
-@pytest.fixture()
-def broken(tmp_path, monkeypatch):
-    """A copy of the questions/ folder to break; the loader is pointed at it."""
-    root = tmp_path / "questions"
-    shutil.copytree(bank.questions_root(), root)
-    monkeypatch.setattr(bank, "questions_root", lambda: root)
-    bank.load.cache_clear()
-    yield root / "eu"
-    bank.load.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,10 @@ lines = st.lists(documents().map(json.dumps) | st.text(max_size=30).filter(lambd
 def test_batch_never_raises_and_yields_one_row_a_record(items):
     data = "".join(item + "\n" for item in items).encode("utf-8")
     rows = list(batch.classify_records(RULESET, batch.read_jsonl(io.BytesIO(data), "p.jsonl")))
-    assert [row["source"] for row in rows] == [f"p.jsonl:{i}" for i in range(1, len(items) + 1)]
+    # A byte-order mark that opens the file marks its encoding, not content: a first line of only that is blank.
+    content = [item.removeprefix("\ufeff") if number == 1 else item for number, item in enumerate(items, 1)]
+    numbers = [number for number, line in enumerate(content, 1) if line.encode("utf-8").strip()]
+    assert [row["source"] for row in rows] == [f"p.jsonl:{number}" for number in numbers]
     for row in rows:
         assert ("classification" in row) != ("error" in row)
         if "error" in row:
@@ -63,4 +66,4 @@ def test_batch_never_raises_and_yields_one_row_a_record(items):
         json.loads(json.dumps(dict(row)))
     out = io.StringIO()
     tally = batch.run(rows, batch_writers.JsonlWriter(out))
-    assert tally.records == len(items) == len(out.getvalue().splitlines())
+    assert tally.records == len(numbers) == len(out.getvalue().splitlines())

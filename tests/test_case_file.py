@@ -20,7 +20,7 @@ from atmp_cli.examples import load_example
 from atmp_cli.render.html import render_html
 from atmp_cli.render.text import render_text
 from browser import chromium as find_chromium, run_chromium
-from reporting import FIXED_TIME, INJECTION, OUTCOMES, assert_snapshot, example_result, label
+from reporting import FIXED_TIME, OUTCOMES, assert_snapshot, example_result, label
 
 SUMMARY_LINES, WIDTH = 40, 100
 CASE = {

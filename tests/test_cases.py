@@ -7,7 +7,7 @@ import pytest
 from atmp_cli.serialize import to_dict
 from atmp_cli.answers import check_document
 from atmp_cli.engine import classify
-from conftest import load_cases
+from helpers import load_cases
 
 CASES = load_cases()
 

@@ -23,7 +23,7 @@ from atmp_cli.cli import app
 from atmp_cli.examples import load_example
 from atmp_cli.exit_codes import ExitCode
 from atmp_cli.render.cat_request import load_form
-from conftest import REPO
+from helpers import REPO
 
 RULESET = bank.load("eu")
 EMA_PAGE = "https://www.ema.europa.eu/en/human-regulatory-overview/marketing-authorisation/advanced-therapies-marketing-authorisation/advanced-therapy-classification"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from atmp_cli.cli import app
-from test_answers import GOOD
+from helpers import GOOD
 
 
 def write(tmp_path, document, name="product.json"):

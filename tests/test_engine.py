@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-import random
-
 import pytest
 
 from atmp_cli.serialize import to_dict
@@ -12,7 +9,6 @@ from atmp_cli.answers import check_document
 from atmp_cli.applicability import applicable_answers, is_asked
 from atmp_cli.engine import classify, outcome_of
 from atmp_cli.result import answers_sha256
-from atmp_cli.sampling import random_document
 
 CODES = {"GTMP", "sCTMP", "TEP", "not-ATMP", "undetermined"}
 
@@ -63,16 +59,11 @@ def check_outcome(ruleset, answers):
     return result
 
 
-def sampled_documents(ruleset, count, seed=20261201):
-    rng = random.Random(seed)
-    return [random_document(ruleset, rng) for _ in range(count)]
-
-
 @pytest.fixture(scope="module")
-def sampled(ruleset):
-    """A few thousand random walks down the tree, the same ones every run: the default, quick check."""
+def sampled(ruleset, walks):
+    """Every walk of the session's sample (conftest.walks) checked: the default, quick check."""
     seen, outcomes = set(), set()
-    for document in sampled_documents(ruleset, 3000):
+    for document in walks:
         result = check_outcome(ruleset, document["answers"])
         seen.update(document["answers"])
         outcomes.add((result.classification.code, result.classification.combined))
@@ -109,9 +100,9 @@ def test_every_path_ends_in_a_classification(ruleset):
     assert {code for code, _ in outcomes} == CODES
 
 
-def test_optional_questions_only_move_the_destination(ruleset):
+def test_optional_questions_only_move_the_destination(ruleset, walks):
     """Blood, organs and the same surgical procedure decide where a non-ATMP belongs, never whether it is one."""
-    for document in sampled_documents(ruleset, 400, seed=7):
+    for document in walks[:400]:  # each property below on its own slice of the sample: disjoint, as if drawn anew
         answers = {k: v for k, v in document["answers"].items() if ruleset.question(k).required}
         base = classify(ruleset, answers).classification
         for qid in ("blood_or_organ", "same_surgical_procedure"):
@@ -123,10 +114,10 @@ def test_optional_questions_only_move_the_destination(ruleset):
                 assert (other.code, other.combined) == (base.code, base.combined) or base.code == "not-ATMP" and other.code == "undetermined", (qid, value)
 
 
-def test_each_decisive_answer_gives_the_class_it_states(ruleset):
+def test_each_decisive_answer_gives_the_class_it_states(ruleset, walks):
     """Property: applied to the answers, every decisive entry gives exactly the classification it states."""
     checked = 0
-    for document in sampled_documents(ruleset, 600, seed=11):
+    for document in walks[400:1000]:
         answers = applicable_answers(ruleset, document["answers"]).effective
         result = classify(ruleset, answers)
         for entry in result.decisive:
@@ -310,11 +301,11 @@ def test_callers_cannot_corrupt_memoised_results(ruleset):
     assert again.answers_digest == answers_sha256(again.answers)
 
 
-def test_decisive_answers_miss_no_change_that_changes_the_outcome(ruleset):
+def test_decisive_answers_miss_no_change_that_changes_the_outcome(ruleset, walks):
     """Changes between values no condition compares are skipped for speed; trying every change finds no more."""
     from atmp_cli.engine import _alternatives
 
-    for document in sampled_documents(ruleset, 250, seed=5):
+    for document in walks[1000:1250]:
         answers = applicable_answers(ruleset, document["answers"]).effective
         result = classify(ruleset, answers)
         outcome = (result.classification.code, result.classification.combined)

@@ -15,7 +15,7 @@ import pytest
 
 from atmp_cli.cli import app
 from atmp_cli.exit_codes import ExitCode
-from conftest import REPO, shared_dir
+from helpers import REPO, shared_dir
 
 EXAMPLES = sorted((REPO / "questions" / "eu" / "examples").glob("*.json"))
 REPORTED = (ExitCode.CLASSIFIED, ExitCode.UNDETERMINED)  # both write the whole report

@@ -12,7 +12,7 @@ import pytest
 
 from atmp_cli import wording
 from atmp_cli.engine import classify
-from conftest import load_cases
+from helpers import load_cases
 
 STROMAL = {
     "human_use": "yes", "contains_cells": "yes", "cell_source": ["allogeneic"], "viable_cells": "yes",

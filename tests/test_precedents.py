@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from collections import Counter
 
@@ -109,13 +108,8 @@ def test_explain_lists_the_precedents_that_illustrate_a_question(runner):
     assert 2 <= len(shown) <= 6 and {p["outcome"]["code"] for p in shown} >= {"TEP", "sCTMP"}
 
 
-@pytest.fixture(scope="module")
-def installed_atmp(installed):
-    return installed / "atmp"
-
-
-def test_precedents_command_through_the_installed_entry_point(installed_atmp, tmp_path):
-    run = lambda *args: subprocess.run([str(installed_atmp), "precedents", *args], capture_output=True, text=True, timeout=60)
+def test_precedents_command_through_the_installed_entry_point(atmp, tmp_path):
+    run = lambda *args: atmp("precedents", *args)
     listed = run("heart", "--class", "TEP")
     assert listed.returncode == 0 and "cat-2011-09-autologous-msc-chronic-heart-failure" in listed.stdout
     found = json.loads(run("--authority", "Paul-Ehrlich", "--format", "json").stdout)
@@ -126,8 +120,7 @@ def test_precedents_command_through_the_installed_entry_point(installed_atmp, tm
     whole = run("epar-zalmoxis", "--save", str(target))
     assert whole.returncode == 0 and "suicide gene" in whole.stdout
     document = json.loads(target.read_text(encoding="utf-8"))
-    classified = subprocess.run([str(installed_atmp), "classify", "--answers", str(target), "--format", "json"],
-                                capture_output=True, text=True, timeout=60)
+    classified = atmp("classify", "--answers", str(target), "--format", "json")
     assert json.loads(classified.stdout)["classification"]["code"] == "sCTMP" and document["answers"]["effect_from_sequence"] == "no"
     bad = run("--class", "XYZ")
     assert bad.returncode == 2 and "unknown class" in bad.stderr and "Traceback" not in bad.stderr

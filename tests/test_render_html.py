@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -93,23 +92,20 @@ def test_html_escapes_user_text():
 
 
 def test_html_opens_in_headless_chromium(tmp_path):
+    """One Chromium launch (a second costs a second or two): the DOM it parsed and a screenshot it drew."""
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("no Chromium installed (.ci/run installs one)")
     result = example_result("cells-on-scaffold", product=INJECTION, country="SE")
     page = tmp_path / "report.html"
     page.write_text(render_html(result, produced_at=FIXED_TIME), encoding="utf-8")
-    url = page.as_uri()
-
-    dom = run_chromium(chromium, tmp_path, "--dump-dom", url)
-    assert dom.returncode == 0, dom.stderr
-    assert f"<h1>{html.escape(label(result))}</h1>" in dom.stdout
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom.stdout and "<script" not in dom.stdout
-    page_errors = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "report.html" in line]
-    assert page_errors == []
-
     shot = tmp_path / "report.png"
-    screenshot = run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1200,1600", url)
-    assert screenshot.returncode == 0, screenshot.stderr
+
+    browser = run_chromium(chromium, tmp_path, "--dump-dom", f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri())
+    assert browser.returncode == 0, browser.stderr
+    assert f"<h1>{html.escape(label(result))}</h1>" in browser.stdout
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in browser.stdout and "<script" not in browser.stdout
+    page_errors = [line for line in browser.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "report.html" in line]
+    assert page_errors == []
     assert shot.is_file() and shot.stat().st_size > 5000
     assert png_colours(shot) >= 2, "the screenshot is blank"

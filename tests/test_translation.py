@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
+from helpers import edit
 from atmp_cli import bank, translation, wording
 from atmp_cli.engine import classify
 from atmp_cli.sampling import random_document
@@ -170,23 +169,6 @@ def test_english_reads_no_catalogue():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
-@pytest.fixture()
-def copy(tmp_path, monkeypatch):
-    """A copy of the questions/ folder to edit; the loader is pointed at it."""
-    root = tmp_path / "questions"
-    shutil.copytree(bank.questions_root(), root)
-    monkeypatch.setattr(bank, "questions_root", lambda: root)
-    bank.load.cache_clear()
-    yield root / "eu"
-    bank.load.cache_clear()
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 NEW_NOTE = '\n[[note]]\nid = "new_note"\nwhen = "atmp"\ntext = "A note added in English."\ncitations = []\n'
 
 
@@ -203,13 +185,13 @@ NEW_NOTE = '\n[[note]]\nid = "new_note"\nwhen = "atmp"\ntext = "A note added in 
     ],
     ids=["stray", "missing", "added-in-english", "unquoted-key", "empty"],
 )
-def test_a_catalogue_out_of_step_is_a_load_error_naming_file_and_key(copy, file, old, new, message):
-    _edit(copy / file, old, new)
+def test_a_catalogue_out_of_step_is_a_load_error_naming_file_and_key(broken, file, old, new, message):
+    edit(broken / file, old, new)
     bank.load("eu")  # the English is unaffected
     with pytest.raises(bank.BankError) as error:
         bank.load("eu", lang="sv")
     assert message in str(error.value)
-    assert str(copy / "lang" / "sv" / "ruleset.toml") in str(error.value)
+    assert str(broken / "lang" / "sv" / "ruleset.toml") in str(error.value)
 
 
 def test_installed_package_ships_the_swedish_catalogue(installed, tmp_path):

@@ -22,10 +22,18 @@ def test_questionary_not_imported_for_non_interactive_classify():
     assert done.stdout.strip() == "[]"
 
 
-def test_no_terminal_message_comes_before_questionary(runner):
+def test_no_terminal_message_comes_before_questionary(runner, monkeypatch):
+    """Without a terminal the message is all there is: the wizard, questionary and prompt_toolkit are never
+    imported (each made unimportable here), so no prompt can start and fail with 'Input is not a terminal'."""
+    for name in ("atmp_cli.wizard", "questionary", "prompt_toolkit"):
+        monkeypatch.setitem(sys.modules, name, None)  # `import name` now raises ImportError
     result = runner.invoke(app, ["classify"])
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.exception
     assert "--answers FILE" in result.stderr and result.stdout == ""
+    # the control: at a terminal, the same command reaches for the wizard and so meets the blocked import
+    monkeypatch.setattr(classify_command, "interactive", lambda: True)
+    at_terminal = runner.invoke(app, ["classify"])
+    assert isinstance(at_terminal.exception, ImportError), at_terminal.exception
 
 
 def test_save_with_example_writes_canonical_answers(runner, tmp_path, ruleset):

@@ -23,7 +23,7 @@ from atmp_cli import walk
 from atmp_cli.answers import CASE_KEYS, check_document
 from atmp_cli.bank import UNSURE
 from atmp_cli.examples import load_example
-from atmp_cli.wizard import answer_label
+from atmp_cli.wizard import HELP_KEY, answer_label, case_entry
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -61,12 +61,26 @@ def atmp_bin(installed) -> Path:
 def env(tmp_path) -> dict[str, str]:
     """A terminal user's environment with a private application directory, and no CI variable."""
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", COLUMNS="250")
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
     return env
 
 
-def spawn(atmp_bin: Path, args: list[str], env: dict[str, str], cwd: Path) -> pexpect.spawn:
-    return pexpect.spawn(str(atmp_bin), args, env=env, cwd=str(cwd), encoding="utf-8", dimensions=(60, 250), timeout=30)
+def spawn(atmp_bin: Path, args: list[str], env: dict[str, str], cwd: Path, rows: int = 60, cols: int = 250) -> pexpect.spawn:
+    child = pexpect.spawn(str(atmp_bin), args, env={**env, "COLUMNS": str(cols)}, cwd=str(cwd), encoding="utf-8",
+                          dimensions=(rows, cols), timeout=30)
+    # pexpect sleeps 50 ms before each send and 100 ms on close by default; the expects do the waiting, and
+    # finish() reaps the child before closing
+    child.delaybeforesend = None
+    child.ptyproc.delayafterclose = 0
+    return child
+
+
+def finish(child: pexpect.spawn, timeout: float = 30) -> pexpect.spawn:
+    """Read to the end of the output, wait for the exit (its status in `child.exitstatus`), close."""
+    child.expect(pexpect.EOF, timeout=timeout)
+    child.wait()
+    child.close()
+    return child
 
 
 class Driver:
@@ -125,18 +139,11 @@ class Driver:
             self.child.expect(self.words.reason)
             self.child.send(CTRL_U + self.reasons.get(qid, "") + ENTER)
 
-    def back(self, qid: str) -> None:
-        self.child.send(CTRL_B)
-
-    def run(self, answers: dict[str, Any], *, back_at: str | None = None, stop_at: str | None = None) -> str | None:
+    def run(self, answers: dict[str, Any], *, stop_at: str | None = None) -> str | None:
         """Answer until the review (returns None) or until `stop_at` is on screen (returns it)."""
         while (qid := self.next_prompt()) is not None:
             if qid == stop_at:
                 return qid
-            if qid == back_at:
-                back_at = None
-                self.back(qid)
-                continue
             self.answer(qid, answers[qid])
         return None
 
@@ -149,8 +156,7 @@ class Driver:
         self.child.expect(self.words.save_report)
         report = self.child.before
         self.child.send("n")
-        self.child.expect(pexpect.EOF)
-        self.child.close()
+        finish(self.child)
         return report
 
 
@@ -169,15 +175,25 @@ def car_t(ruleset) -> dict[str, Any]:
     return {q.id: answers[q.id] for q in ruleset.questions if q.id in answers}
 
 
-def test_wizard_classifies_car_t_by_keystrokes_with_one_back(atmp_bin, env, tmp_path, ruleset):
+def test_wizard_classifies_car_t_by_keystrokes_going_back_with_escape_and_with_ctrl_b(atmp_bin, env, tmp_path, ruleset):
+    """Back with Escape alone (told apart from the arrow keys' sequences, which the driver sends throughout)
+    and with Ctrl-B: the question before again, its answer ticked; then on to the report and the saved file."""
     child = spawn(atmp_bin, ["classify", "--save", "answers.json"], env, tmp_path)
     child.expect("Product name")
     child.send("CAR-T [bold]pty[/bold]" + ENTER)
     driver = Driver(ruleset, child)
-    assert driver.run(car_t(ruleset), back_at="blood_or_organ") is None
-    # went back once: cell_source was asked twice, then the walk went on
-    assert driver.asked[:5] == ["human_use", "contains_cells", "cell_source", "blood_or_organ", "cell_source"]
-    assert driver.asked[5:] == list(car_t(ruleset))[3:]  # then every question once, the optional ones too
+    answers = car_t(ruleset)
+    assert driver.run(answers, stop_at="blood_or_organ") == "blood_or_organ"
+    for key in (ESCAPE, CTRL_B):
+        child.send(key)
+        assert driver.next_prompt() == "cell_source"  # back, its answer ticked: the driver sends no new ticks
+        driver.answer("cell_source", answers["cell_source"])
+        assert driver.next_prompt() == "blood_or_organ"
+    driver.answer("blood_or_organ", answers["blood_or_organ"])
+    assert driver.run(answers) is None
+    # went back twice: cell_source asked three times, then the walk went on, every question once
+    assert driver.asked[:8] == ["human_use", "contains_cells"] + ["cell_source", "blood_or_organ"] * 3
+    assert driver.asked[8:] == list(answers)[4:]  # the optional questions too
     report = driver.accept_and_decline_exports(ask_answers=False)
     assert child.exitstatus == 0
     assert "Gene therapy medicinal product" in report
@@ -194,9 +210,7 @@ def sessions_in(tmp_path: Path) -> list[Path]:
 
 def interrupt(child: pexpect.spawn) -> None:
     child.send("\x03")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert finish(child).exitstatus == 130
     assert "Traceback" not in child.before
 
 
@@ -244,7 +258,8 @@ def test_a_second_wizard_leaves_the_first_resumable_and_resume_offers_a_list(atm
     # two sessions at a terminal: a list, the latest (Second) first; pick First
     child = spawn(atmp_bin, ["classify", "--resume"], env, tmp_path)
     child.expect("Continue which interrupted session")
-    child.expect("First")
+    child.expect("Second")
+    child.expect("First")  # drawn after Second, so below it
     child.send(DOWN + ENTER)
     resumed = Driver(ruleset, child)
     assert resumed.run(answers) is None
@@ -279,17 +294,13 @@ def test_no_terminal_exits_2_at_once(atmp_bin, env):
 
 
 def test_ci_variable_means_no_wizard_even_at_a_terminal(atmp_bin, env, tmp_path):
-    child = spawn(atmp_bin, ["classify"], {**env, "CI": "true"}, tmp_path)
-    child.expect(pexpect.EOF, timeout=10)
-    child.close()
+    child = finish(spawn(atmp_bin, ["classify"], {**env, "CI": "true"}, tmp_path), timeout=10)
     assert child.exitstatus == 2
     assert "--answers FILE" in child.before
 
 
 def test_resume_without_saved_session_is_a_usage_error(atmp_bin, env, tmp_path):
-    child = spawn(atmp_bin, ["classify", "--resume"], env, tmp_path)
-    child.expect(pexpect.EOF, timeout=10)
-    child.close()
+    child = finish(spawn(atmp_bin, ["classify", "--resume"], env, tmp_path), timeout=10)
     assert child.exitstatus == 2
     assert "no saved wizard session" in child.before
 
@@ -461,9 +472,13 @@ def test_enter_on_every_question_records_no_risky_answer(atmp_bin, env, tmp_path
     driver = Driver(ruleset, child)
     while (qid := driver.next_prompt()) is not None:
         child.send(ENTER)
-        if ruleset.question(qid).kind == "multi":
-            # refused: the question stays (its message is drawn in a toolbar, which needs CPR, off here)
-            assert child.expect([PROGRESS, REVIEW, pexpect.TIMEOUT], timeout=1) == 2
+        question = ruleset.question(qid)
+        if question.kind == "multi":
+            # Refused: the question stays (its message is drawn in a toolbar, which needs CPR, off here). So the
+            # help key now shows this question's help, not the next one's, and returns to it.
+            child.send(HELP_KEY)
+            child.expect(re.escape(question.help.splitlines()[0][:40]))
+            child.expect(re.escape(question.prompt))
             child.send(" " + ENTER)
     driver.accept_and_decline_exports(ask_answers=False)
     assert child.exitstatus == 3  # undetermined: the unsure defaults leave the outcome open
@@ -478,41 +493,19 @@ def test_enter_on_every_question_records_no_risky_answer(atmp_bin, env, tmp_path
 
 
 def test_help_key_returns_to_the_question_with_ticks_and_cursor_kept(atmp_bin, env, tmp_path, ruleset):
-    child = spawn(atmp_bin, ["classify", "--product", "Help", "--save", "answers.json"], env, tmp_path)
+    child = spawn(atmp_bin, ["classify", "--product", "Help"], env, tmp_path)
     driver = Driver(ruleset, child)
-    answers = {**car_t(ruleset), "cell_source": ["autologous", "allogeneic"]}
-    assert driver.run(answers, stop_at="cell_source") == "cell_source"
+    assert driver.run(car_t(ruleset), stop_at="cell_source") == "cell_source"
     question = ruleset.question("cell_source")
     child.send(" " + DOWN)  # tick autologous, move to allogeneic
-    child.send("?")
+    child.send(HELP_KEY)
     child.expect(re.escape(ruleset.texts[question.definitions[0]].citation))  # the help and the law behind it
     child.expect(re.escape(question.prompt))  # the same question again
     child.send(" " + ENTER)  # the cursor is still on allogeneic and autologous still ticked
-    driver.given["cell_source"] = answers["cell_source"]
-    assert driver.run(answers) is None
-    assert driver.asked.count("cell_source") == 1  # help is not an answer: the walk did not move on
-    driver.accept_and_decline_exports(ask_answers=False)
-    assert child.exitstatus == 0
-    assert answers_file(tmp_path / "answers.json") == answers
-
-
-def test_escape_and_ctrl_b_go_back_in_a_real_terminal(atmp_bin, env, tmp_path, ruleset):
-    """Escape alone (told apart from the arrow keys' sequences, which the driver sends throughout) and Ctrl-B."""
-    child = spawn(atmp_bin, ["classify", "--product", "Back", "--save", "answers.json"], env, tmp_path)
-    driver = Driver(ruleset, child)
-    answers = car_t(ruleset)
-    assert driver.run(answers, stop_at="blood_or_organ") == "blood_or_organ"
-    child.send(ESCAPE)
-    assert driver.next_prompt() == "cell_source"  # back, its answer ticked
-    driver.answer("cell_source", answers["cell_source"])
-    assert driver.next_prompt() == "blood_or_organ"
-    child.send(CTRL_B)
-    assert driver.next_prompt() == "cell_source"
-    driver.answer("cell_source", answers["cell_source"])
-    assert driver.run(answers) is None
-    driver.accept_and_decline_exports(ask_answers=False)
-    assert child.exitstatus == 0
-    assert answers_file(tmp_path / "answers.json") == answers
+    assert driver.next_prompt() == "blood_or_organ"  # help is not an answer: one answer, and the walk goes on
+    (saved,) = sessions_in(tmp_path)  # saved after every answer
+    assert json.loads(saved.read_text(encoding="utf-8"))["answers"]["cell_source"] == ["autologous", "allogeneic"]
+    interrupt(child)
 
 
 # ---------------------------------------------------------------------------------------------- the screen
@@ -555,8 +548,7 @@ class Screen:
 
 def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_answer_whole(atmp_bin, env, tmp_path, ruleset):
     rows, cols = 24, 80
-    child = pexpect.spawn(str(atmp_bin), ["classify", "--product", "Narrow"], env={**env, "COLUMNS": str(cols)},
-                          cwd=str(tmp_path), encoding="utf-8", dimensions=(rows, cols), timeout=30)
+    child = spawn(atmp_bin, ["classify", "--product", "Narrow"], env, tmp_path, rows, cols)
     screen = Screen(child, rows, cols)
     state = walk.start(ruleset)
     long_label = ruleset.question("intended_use").option("modify_physiological_functions").label
@@ -567,11 +559,11 @@ def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_an
     index = 0
     while (question := walk.next_question(ruleset, state)) is not None:  # Enter everywhere, as a user might
         index += 1
-        shown = screen.wait_for(f"question {index} of")
+        screen.wait_for(f"question {index} of")
         screen.wait_for(question.prompt.split()[-1])  # the prompt is drawn, folded
         if question.id == "intended_use":
-            shown = screen.settle()
-            assert all(o.label in shown for o in question.options)  # wrapped, not cut at the edge
+            for option in question.options:
+                screen.wait_for(option.label)  # wrapped, not cut at the edge
         default = walk.default_for(ruleset, state, question.id)
         value = [question.values[0]] if question.kind == "multi" else default or question.values[0]
         child.send(" " + ENTER if question.kind == "multi" else ENTER)
@@ -581,12 +573,12 @@ def test_at_80_columns_labels_wrap_whole_and_the_review_scrolls_showing_every_an
                f"{answer_label(ruleset.messages, ruleset.question(qid), value)}" for qid, value in state.answers]
     seen = screen.settle()
     assert "Accept and classify" in seen and entries[-1] not in seen  # more than a screen: it scrolls
-    for _ in range(len(entries) + 2):
+    # Down from Accept: Back, each answer, the case details (the separators are skipped), then round to Accept
+    # again. Each entry the cursor lands on is on screen whole, and the list scrolls under its title.
+    m = ruleset.messages
+    for entry in [m("wizard.back"), *entries, case_entry(ruleset, state), m("wizard.accept")]:
         child.send(DOWN)
-        shown = screen.settle()
-        assert "Review your answers" in screen.lines()[0]  # the list scrolls under its title
-        seen += " " + shown
-    for entry in entries:
-        assert entry in seen  # each answer whole, on one screen or another
+        screen.wait_for(f"» {entry}")
+        assert "Review your answers" in screen.lines()[0]
     child.send("\x03")
-    child.expect(pexpect.EOF)
+    assert finish(child).exitstatus == 130

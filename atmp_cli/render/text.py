@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Iterable
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -100,7 +100,7 @@ def block(item: Block, depth: int = 0) -> RenderableType | None:
     if isinstance(item, Bullets):
         grid = Table.grid(padding=(0, 1))  # wrapped lines hang under the text, not under the bullet
         grid.add_column(width=1, no_wrap=True)
-        grid.add_column(ratio=1)
+        grid.add_column(ratio=1, overflow="fold")  # a link longer than the line is folded, never cut
         for entry in item.items:
             grid.add_row("•", inline(entry))
         return grid
@@ -110,17 +110,35 @@ def block(item: Block, depth: int = 0) -> RenderableType | None:
             _node(tree, node)
         return tree
     if isinstance(item, KeyValue):
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
-        for label, value in item.rows:
-            grid.add_row(Text(label), inline(value))
-        return grid
+        return _KeyValues(item)
     if isinstance(item, LegalBlock):
         return legal(item)
     if isinstance(item, Figure):
         return None
     raise TypeError(f"no text layout for {type(item).__name__}")
+
+
+class _KeyValues:
+    """Label and value side by side; where the widest pair does not fit the width (a digest at 80 columns),
+    each value goes on the line under its label, whole, so it can be copied."""
+
+    def __init__(self, block: KeyValue) -> None:
+        self.rows = [(Text(label, style="bold"), inline(value)) for label, value in block.rows]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        labels = max((label.cell_len for label, _ in self.rows), default=0)
+        values = max((value.cell_len for _, value in self.rows), default=0)
+        if labels + 2 + values <= options.max_width:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            for label, value in self.rows:
+                grid.add_row(label, value)
+            yield grid
+            return
+        for label, value in self.rows:
+            yield label
+            yield Padding(value, (0, 0, 0, 2))
 
 
 def headline(head: Headline) -> RenderableType:
