@@ -11,11 +11,6 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, NoReturn
 
 
-def canonical(value: Any) -> Any:
-    """A multi-select's list as a tuple; any other answer as it is."""
-    return tuple(value) if isinstance(value, list) else value
-
-
 class AnswerSet(dict):
     """Immutable answers in the order given (the engine keeps them in bank order)."""
 
@@ -23,7 +18,7 @@ class AnswerSet(dict):
 
     def __init__(self, answers: Mapping[str, Any] | Iterable[tuple[str, Any]] = ()) -> None:
         items = answers.items() if isinstance(answers, Mapping) else answers
-        super().__init__((qid, canonical(value)) for qid, value in items)
+        super().__init__({qid: tuple(value) if value.__class__ is list else value for qid, value in items})
         self._hash = hash(tuple(self.items()))
 
     @classmethod

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Container
 
+from atmp_cli.answer_set import AnswerSet
 from atmp_cli.applicability import missing_answers
 from atmp_cli.bank import UNSURE, Question, Ruleset
 from atmp_cli.messages import Catalogue, Message, did_you_mean
@@ -60,7 +61,7 @@ class Checked:
     """A checked answers document: canonical answers in bank order, or the errors that stop it."""
 
     product: str | None = None
-    answers: dict[str, Any] = field(default_factory=dict)
+    answers: AnswerSet = field(default_factory=AnswerSet)
     case: dict[str, str] = field(default_factory=dict)  # CASE_KEYS given, cleaned; blank ones left out
     justifications: dict[str, str] = field(default_factory=dict)  # question id -> reason, cleaned
     errors: list[FieldError] = field(default_factory=list)
@@ -227,7 +228,7 @@ def check_document(ruleset: Ruleset, document: Any, *, require_complete: bool = 
             checked.errors.append(error)
         else:
             values[qid] = canonical
-    checked.answers = {q.id: values[q.id] for q in ruleset.questions if q.id in values}
+    checked.answers = AnswerSet((q.id, values[q.id]) for q in ruleset.questions if q.id in values)  # frozen, canonical
     if not checked.errors:
         checked.errors.extend(contradictions(ruleset, checked.answers))
     if require_complete and not checked.errors:

@@ -11,6 +11,7 @@ Two ideas carry it:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import replace
 from functools import lru_cache
@@ -24,7 +25,7 @@ from atmp_cli.compiler import Outcome as _Outcome
 from atmp_cli.messages import Message
 from atmp_cli.result import (
     SCHEMA_VERSION,
-    answers_sha256,
+    canonical_answers_json,
     Branch,
     Check,
     Classification,
@@ -303,6 +304,7 @@ def _classify_answers(ruleset: Ruleset, answers: AnswerSet, country: str | None,
     else:
         destination_citations = []
     path = _path(ruleset, effective)
+    answers_json = canonical_answers_json(effective)
     checks = _checks(ruleset, envs)
     notes = _notes(ruleset, envs, undetermined, classification.borderline, country)
     citation_ids = _unique(
@@ -329,7 +331,8 @@ def _classify_answers(ruleset: Ruleset, answers: AnswerSet, country: str | None,
         answers=effective,
         citation_ids=tuple(citation_ids),
         country=country,
-        answers_digest=answers_sha256(effective),
+        answers_digest=hashlib.sha256(answers_json.encode("utf-8")).hexdigest(),
+        answers_json=answers_json,
         notices=tuple(_ignored(ruleset, qid) for qid in applicability.ignored),
     )
 

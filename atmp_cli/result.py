@@ -120,6 +120,7 @@ class Result:
     citation_ids: tuple[str, ...]
     country: str | None
     answers_digest: str  # SHA-256 of the canonical answers, for the audit block
+    answers_json: str  # the canonical answers JSON the digest is taken over
     notices: tuple[Message, ...] = ()  # the engine's warnings (an answer to a question that does not apply)
     # The record's own data, never part of the memoised classification:
     product: str | None = None
@@ -142,9 +143,12 @@ class Result:
     def whole_document_digest(self) -> str:
         """SHA-256 of the answers with the record's own data (product, case, justifications): the second
         digest of the audit block, which changes when any of them does while `answers_digest` does not."""
-        document = {"answers": self.answers, "product": self.product, "case": dict(self.case),
-                    "justifications": dict(self.justifications)}
-        return hashlib.sha256(_canonical.encode(document).encode("utf-8")).hexdigest()
+        # The canonical JSON of {"answers", "case", "justifications", "product"} (sorted keys), assembled around
+        # the answers' canonical JSON, which the memoised classification encoded once.
+        document = "".join(['{"answers":', self.answers_json, ',"case":', _canonical.encode(dict(self.case)) if self.case else "{}",
+                            ',"justifications":', _canonical.encode(dict(self.justifications)) if self.justifications else "{}",
+                            ',"product":', _canonical.encode(self.product), "}"])
+        return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Hashable, Iterable, NamedTuple
 
 from atmp_cli.bank import LegalText, Ruleset
 from atmp_cli.result import Check, Decisive, NoteOut, PrecedentMatch, Result, Step
@@ -21,9 +21,8 @@ from atmp_cli import wording
 from atmp_cli.wording import Wording
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a field's value is computed from."""
+class Context(NamedTuple):
+    """What a field's value is computed from (a named tuple: one is made for every record of a batch)."""
 
     result: Result
     words: Wording
@@ -233,12 +232,17 @@ def _runs(fields: tuple[Field, ...]) -> list[tuple[bool, tuple[Field, ...]]]:
 
 _RUNS = _runs(FIELDS)
 _items = _FragmentCache()
-_shared: dict[tuple[int, int, bool], tuple[Any, str]] = {}
+_shared: dict[tuple[int, bool], tuple[Any, tuple[str, ...]]] = {}
 
 
 def _encode(f: Field, ctx: Context) -> str:
     if f.each is None:
-        return _dumps(f.of(ctx))
+        value = f.of(ctx)
+        if value is None:  # the values most records have (no case, no warnings), without the encoder
+            return "null"
+        if not value and isinstance(value, (dict, list, tuple)):
+            return "{}" if isinstance(value, dict) else "[]"
+        return _dumps(value)
     words, full = ctx.words, ctx.full_text
     # keys hold the ruleset itself (compared by identity): two rulesets loaded in one process never mix
     key = (words.ruleset, f.key, full)
@@ -252,17 +256,17 @@ def _fragment(run: tuple[Field, ...], ctx: Context, first: bool) -> str:
     return "".join(("" if first and i == 0 else ",") + _KEYS[f.key] + ":" + _encode(f, ctx) for i, f in enumerate(run))
 
 
-def _shared_run(index: int, run: tuple[Field, ...], ctx: Context) -> str:
-    """A run of shared fields, encoded once per memoised classification. Its path tuple is shared by every
-    record of that classification, so its identity is the key (held in the entry and checked with `is`,
-    so a reused id can never return another result's JSON)."""
+def _shared_runs(ctx: Context) -> tuple[str, ...]:
+    """Every run of shared fields, encoded once per memoised classification. Its path tuple is shared by every
+    record of that classification, so its identity is the key (held in the entry and checked with `is`, so a
+    reused id can never return another result's JSON)."""
     result = ctx.result
-    key = (index, id(result.path), ctx.full_text)
+    key = (id(result.path), ctx.full_text)
     entry = _shared.get(key)
     if entry is not None and entry[0] is result.path:
         return entry[1]
-    encoded = _fragment(run, ctx, index == 0)
-    if len(_shared) >= 4096:
+    encoded = tuple(_fragment(run, ctx, index == 0) for index, (shared, run) in enumerate(_RUNS) if shared)
+    if len(_shared) >= 8192:
         _shared.clear()
     _shared[key] = (result.path, encoded)
     return encoded
@@ -272,9 +276,10 @@ def to_json_line(result: Result, *, full_text: bool = False, extra: dict[str, An
     """One compact JSON object (no newline): `to_dict(result, full_text=...)` plus `extra` keys, byte for byte
     what `json.dumps(..., separators=(",", ":"))` writes."""
     ctx = context(result, full_text)
+    shared_runs = iter(_shared_runs(ctx))
     parts = ["{"]
     for index, (shared, run) in enumerate(_RUNS):
-        parts.append(_shared_run(index, run, ctx) if shared else _fragment(run, ctx, index == 0))
+        parts.append(next(shared_runs) if shared else _fragment(run, ctx, index == 0))
     for key, value in (extra or {}).items():
         parts += [",", _dumps(key), ":", _dumps(value)]
     parts.append("}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atmp_cli.answer_set import AnswerSet
 from atmp_cli.answers import check_document, clean_text
 from helpers import GOOD
 
@@ -15,7 +16,7 @@ def errors(ruleset, answers, **document):
 
 def test_valid_document(ruleset):
     checked = check_document(ruleset, {"product": "X", "answers": GOOD})
-    assert checked.ok and checked.product == "X" and checked.answers == GOOD
+    assert checked.ok and checked.product == "X" and checked.answers == AnswerSet(GOOD)  # canonical: lists as tuples
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atmp_cli.answer_set import AnswerSet
 from atmp_cli import walk
 from atmp_cli.answers import check_document
 from atmp_cli.applicability import applicable_answers
@@ -69,7 +70,7 @@ def test_every_example_walks_to_the_same_result_as_its_file(ruleset):
         state, asked = _walk_through(ruleset, checked.answers)
         answers = state.as_dict()
         # every answer of the file, and beyond them only optional questions the file left out
-        assert {qid: answers[qid] for qid in checked.answers} == checked.answers, name
+        assert AnswerSet({qid: answers[qid] for qid in checked.answers}) == checked.answers, name
         added = [qid for qid in answers if qid not in checked.answers]
         assert tuple(added) == applicable_answers(ruleset, checked.answers).optional, name
         assert asked == list(answers), name  # each asked once, in bank order

@@ -165,8 +165,8 @@ CAR_T_OPTIONAL = {"blood_or_organ": "neither", "same_surgical_procedure": "no"}
 
 
 def car_t_file(ruleset) -> dict[str, Any]:
-    """The CAR-T example file's answers, canonical (multi-selects in bank order)."""
-    return check_document(ruleset, load_example(ruleset, "car-t")).answers
+    """The CAR-T example file's answers, canonical (multi-selects in bank order), as JSON reads them back."""
+    return json.loads(json.dumps(check_document(ruleset, load_example(ruleset, "car-t")).answers))
 
 
 def car_t(ruleset) -> dict[str, Any]:
