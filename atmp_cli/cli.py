@@ -16,7 +16,6 @@ from atmp_cli import __version__
 from atmp_cli.cli_help import PlainHelpCommand, exit_codes_help
 from atmp_cli.errors import CliError, report
 from atmp_cli.exit_codes import ExitCode
-from atmp_cli.messages import Message
 
 EXIT_CODES_HELP = exit_codes_help()
 BATCH_EXIT_CODES_HELP = exit_codes_help(
@@ -108,6 +107,8 @@ def _guarded(run: Callable[[], T], lang: str | None = None, ruleset: str = "eu")
     except CliError as error:
         raise typer.Exit(report(error)) from None
     except BankError as error:
+        from atmp_cli.messages import Message
+
         raise typer.Exit(report(CliError(Message.of("cli.bank_error", error=str(error)), ExitCode.INVALID_INPUT))) from None
 
 
@@ -121,6 +122,8 @@ def choose_language(option: str | None, ruleset: str) -> None:
     try:
         language.use(language.resolve(option, available), ruleset)
     except ValueError as error:
+        from atmp_cli.messages import Message
+
         raise CliError(Message.of("cli.unknown_language", code=repr(str(error)), available=", ".join(available)), ExitCode.USAGE) from None
 
 
@@ -344,6 +347,8 @@ def main() -> None:
         _flush_or_fail(sys.stdout)
         raise
     except OSError as error:  # e.g. stdout on a full disk (/dev/full) while writing
+        from atmp_cli.messages import Message
+
         raise SystemExit(report(CliError(Message.of("cli.cannot_write_output", reason=error.strerror or str(error))))) from None
 
 
@@ -359,4 +364,6 @@ def _flush_or_fail(stream) -> None:
         except OSError:
             pass
         sys.stdout = None
+        from atmp_cli.messages import Message
+
         raise SystemExit(report(CliError(Message.of("cli.cannot_write_output", reason=error.strerror or str(error))))) from None

@@ -8,10 +8,12 @@ load error, written for the people who maintain the data).
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from atmp_cli.exit_codes import ExitCode
-from atmp_cli.messages import Message
+
+if TYPE_CHECKING:  # the catalogue is read only when an error is reported: start-up stays lean
+    from atmp_cli.messages import Message
 
 
 class CliError(Exception):
