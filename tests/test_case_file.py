@@ -223,3 +223,13 @@ def test_save_keeps_the_case_and_the_reasons(runner, tmp_path):
     assert document["justifications"] == REASONS
     again = runner.invoke(app, ["classify", "--answers", str(saved), "--format", "json"])
     assert json.loads(again.stdout)["audit"] == json.loads(result.stdout)["audit"]  # the same document, the same digests
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_summary_with_the_whole_case_still_fits_one_screen(runner, tmp_path, lang):
+    """The case's seven fields take room of their own: the notes give way (counted in the closing line)."""
+    result = runner.invoke(app, ["classify", "--answers", str(_answers_file(tmp_path)), "--country", "SE", "--lang", lang],
+                           env={"COLUMNS": str(WIDTH)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) <= SUMMARY_LINES and CASE["reference"] in result.stdout

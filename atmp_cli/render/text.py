@@ -119,16 +119,16 @@ def block(item: Block, depth: int = 0) -> RenderableType | None:
 
 
 class _KeyValues:
-    """Label and value side by side; where the widest pair does not fit the width (a digest at 80 columns),
-    each value goes on the line under its label, whole, so it can be copied."""
+    """Label and value side by side, values wrapping between words; where a word of a value cannot fit beside
+    the labels (a digest at 80 columns), each value goes on the line under its label, whole, so it can be copied."""
 
     def __init__(self, block: KeyValue) -> None:
         self.rows = [(Text(label, style="bold"), inline(value)) for label, value in block.rows]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         labels = max((label.cell_len for label, _ in self.rows), default=0)
-        values = max((value.cell_len for _, value in self.rows), default=0)
-        if labels + 2 + values <= options.max_width:
+        word = max((len(w) for _, value in self.rows for w in value.plain.split()), default=0)
+        if labels + 2 + word <= options.max_width:
             grid = Table.grid(padding=(0, 2))
             grid.add_column(no_wrap=True)
             grid.add_column(overflow="fold")
