@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Mapping, Union
 
 from atmp_cli import precedents
 from atmp_cli.answers import CONTROL_SEQUENCES
-from atmp_cli.bank import UNDETERMINED, LegalText
+from atmp_cli.bank import UNDETERMINED, UNSURE, LegalText, Ruleset
 from atmp_cli.result import Result
 from atmp_cli.serialize import audit_dict
 from atmp_cli import wording
@@ -92,14 +92,30 @@ class LegalBlock:
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A drawing (SVG) for formats that can show one; `alt` says in words what it shows."""
+class FlowStep:
+    """One question of the tree as the drawing shows it: its answer's labels, or None when it was not asked."""
 
-    svg: str
+    id: str
+    prompt: str
+    answers: tuple[str, ...] | None
+    decisive: bool
+
+
+@dataclass(frozen=True)
+class Flowchart:
+    """The question tree with this product's path, for formats that can draw it (HTML): what to draw, not how.
+
+    `sections` are (title, steps) in bank order; `words` the drawing's own words ("title", "decisive",
+    "outcome", "not_asked"); `alt` says in words what the drawing shows."""
+
+    sections: tuple[tuple[str, tuple[FlowStep, ...]], ...]
+    outcome_code: str
+    outcome_label: str
+    words: Mapping[str, str]
     alt: str
 
 
-Block = Union[Paragraph, Bullets, Tree, KeyValue, LegalBlock, Figure, "Section"]
+Block = Union[Paragraph, Bullets, Tree, KeyValue, LegalBlock, Flowchart, "Section"]
 
 
 @dataclass(frozen=True)
@@ -343,17 +359,13 @@ class _Builder:
         blocks.append(tree)
         return Section("decision-path", m("section.decision_path"), tuple(blocks))
 
-    def flowchart(self) -> Figure:
-        """The question tree drawn, with this product's path highlighted (HTML only lays it out)."""
-        from atmp_cli.render.flowchart import flowchart_svg
-
+    def flowchart(self) -> Flowchart:
+        """The question tree with this product's path highlighted and its decisive answers marked."""
         res, m = self.result, self.m
-        labels = {"title": m("flowchart.title"), "decisive": m("flowchart.decisive"), "outcome": m("flowchart.outcome"),
-                  "not_asked": m("flowchart.not_asked"), "unsure": m("answer.unsure"),
-                  "outcome_label": self.words.label(res.classification)}
-        svg = flowchart_svg(self.r, [(s.question, s.answer) for s in res.path], [d.question for d in res.decisive],
-                            res.classification.code, labels)
-        return Figure(svg, m("flowchart.alt"))
+        words = {"title": m("flowchart.title"), "decisive": m("flowchart.decisive"), "outcome": m("flowchart.outcome"),
+                 "not_asked": m("flowchart.not_asked"), "unsure": m("answer.unsure")}
+        return flowchart(self.r, [(s.question, s.answer) for s in res.path], [d.question for d in res.decisive],
+                         res.classification.code, words, self.words.label(res.classification), m("flowchart.alt"))
 
     def checks(self) -> Section:
         w = self.words
@@ -500,6 +512,33 @@ def excerpt(block: LegalBlock, omission: str) -> LegalBlock:
 def _address(source: str) -> str:
     """A source's address, when it is one (sources may also be a publication's name)."""
     return source if source.startswith(("https://", "http://")) else ""
+
+
+def flowchart(ruleset: Ruleset, path: Iterable[tuple[str, Any]], decisive: Iterable[str], outcome_code: str,
+              words: Mapping[str, str], outcome_label: str = "", alt: str = "") -> Flowchart:
+    """What the drawing of the tree shows for a product: every question of the bank by section, each with the
+    labels of its answer (`words["unsure"]` for unsure) or None when not asked, and whether it is decisive.
+    A question the ruleset does not have is an error (ValueError)."""
+    answers = dict(path)
+    unknown = sorted(set(answers) - set(ruleset.by_id))
+    if unknown:
+        raise ValueError(f"not a question of ruleset {ruleset.id!r}: {', '.join(unknown)}")
+    marked = set(decisive)
+
+    def labels(qid: str) -> tuple[str, ...]:
+        answer = answers[qid]
+        if answer == UNSURE:
+            return (words["unsure"],)
+        question = ruleset.question(qid)
+        values = answer if isinstance(answer, (list, tuple)) else (answer,)
+        return tuple(question.option_index[v].label if v in question.option_index else str(v) for v in values)
+
+    sections = tuple(
+        (section.title, tuple(FlowStep(q.id, q.prompt, labels(q.id) if q.id in answers else None, q.id in marked)
+                              for q in ruleset.questions if q.section == section.id))
+        for section in ruleset.sections)
+    return Flowchart(tuple(s for s in sections if s[1]), outcome_code, outcome_label or ruleset.labels[outcome_code],
+                     dict(words), alt)
 
 
 def build(result: Result, produced_at: str | None = None, *, screen: bool = False) -> Document:

@@ -12,6 +12,7 @@ import pytest
 from atmp_cli import bank
 from atmp_cli.bank import UNSURE
 from atmp_cli.examples import example_paths
+from atmp_cli.document import flowchart
 from atmp_cli.render.flowchart import flowchart_svg
 from reporting import example_result
 from browser import chromium as find_chromium, png_colours, run_chromium
@@ -25,8 +26,8 @@ EXAMPLES = sorted(example_paths(bank.load("eu")))
 
 
 def draw(result, labels=LABELS) -> str:
-    return flowchart_svg(result.ruleset, [(s.question, s.answer) for s in result.path], [d.question for d in result.decisive],
-                         result.classification.code, labels)
+    return flowchart_svg(flowchart(result.ruleset, [(s.question, s.answer) for s in result.path],
+                                   [d.question for d in result.decisive], result.classification.code, labels))
 
 
 def classes(element: ET.Element) -> set[str]:
@@ -133,7 +134,7 @@ def test_text_from_the_data_and_the_caller_is_escaped(ruleset):
     question = replace(first, prompt=f"Prompt {hostile}", options=(option, *first.options[1:]))
     changed = replace(ruleset, questions=(question, *ruleset.questions[1:]), by_id={**ruleset.by_id, question.id: question})
     labels = {key: f"{value} {hostile}" for key, value in LABELS.items()}
-    svg = flowchart_svg(changed, [(first.id, option.value)], [first.id], "not-ATMP", labels)
+    svg = flowchart_svg(flowchart(changed, [(first.id, option.value)], [first.id], "not-ATMP", labels))
     root = ET.fromstring(svg)
     assert not list(root.iter("b")) and not list(root.iter(f"{SVG}b")) and "\x1b" not in svg
     box = groups(root)[f"q-{first.id}"]
@@ -148,7 +149,7 @@ def test_long_text_is_wrapped_and_shortened_with_an_ellipsis(ruleset):
     long = " ".join(["word"] * 200)
     question = replace(first, prompt=long)
     changed = replace(ruleset, questions=(question, *ruleset.questions[1:]), by_id={**ruleset.by_id, question.id: question})
-    box = groups(ET.fromstring(flowchart_svg(changed, [("human_use", "no")], [], "not-ATMP", LABELS)))[f"q-{first.id}"]
+    box = groups(ET.fromstring(flowchart_svg(flowchart(changed, [("human_use", "no")], [], "not-ATMP", LABELS))))[f"q-{first.id}"]
     lines = texts(box, "prompt")
     assert len(lines) == 3 and lines[-1].endswith("word\u2026") and all(line.startswith("word") for line in lines)
     assert long in box.find(f"{SVG}title").text
@@ -156,7 +157,7 @@ def test_long_text_is_wrapped_and_shortened_with_an_ellipsis(ruleset):
 
 def test_a_question_the_ruleset_does_not_have_is_an_error(ruleset):
     with pytest.raises(ValueError, match="no_such_question"):
-        flowchart_svg(ruleset, [("human_use", "yes"), ("no_such_question", "yes")], [], "not-ATMP", LABELS)
+        flowchart(ruleset, [("human_use", "yes"), ("no_such_question", "yes")], [], "not-ATMP", LABELS)
 
 
 # ---------------------------------------------------------------------------------------------- Chromium

@@ -22,7 +22,7 @@ FORBIDDEN = {
     "engine": {"wording", "document", "serialize", "render", "commands", "cli", "errors", "rich", "typer", "questionary"},
     "wording": {"engine", "document", "serialize", "render", "commands", "cli", "rich", "typer"},
     "serialize": {"engine", "document", "render", "commands", "cli", "rich", "typer"},
-    "document": {"engine", "commands", "cli", "rich", "typer", "questionary"},
+    "document": {"engine", "render", "commands", "cli", "rich", "typer", "questionary"},
     "batch": {"render", "document", "commands", "cli", "errors", "rich", "typer", "questionary"},
     "walk": {"wizard", "render", "commands", "cli", "rich", "typer", "questionary"},
 }

@@ -5,8 +5,9 @@ would have changed the outcome (decisive), which questions the product never rea
 ended. The drawing is inline SVG with its own <style> and nothing else: no script, font or other asset, so
 it opens offline and prints like the rest of the page.
 
-Pure: ruleset, path, decisive question ids and outcome code in, SVG text out, the same every time. Its own
-few words (title, tags) come in `labels` from the caller's catalogue; every other word is the bank's data.
+Pure: a `document.Flowchart` (what the report decided to show: each question, its answer's labels or that
+it was not asked, whether it is decisive, the outcome, and the drawing's few words) in, SVG text out, the
+same every time. It adds no word of its own.
 Text is wrapped by an estimate of its width (nothing is measured), which errs on the wide side so lines
 stay inside their boxes; every shortened text is given whole in the box's <title> (a tooltip).
 
@@ -17,11 +18,11 @@ In an HTML page the <style> of an inline SVG applies to the whole page, so every
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from atmp_cli.answers import clean_text
-from atmp_cli.bank import UNSURE, Question, Ruleset
+from atmp_cli.document import Flowchart, FlowStep
 
 WIDTH = 760
 RAIL_X = 26  # where the path runs past questions it skips
@@ -141,14 +142,6 @@ class _Node:
         return self.bottom - min(18, self.height // 2)
 
 
-def _answer_texts(question: Question, answer: Any, unsure: str) -> list[str]:
-    """The answer's option labels in full (the caller's word for 'unsure')."""
-    if answer == UNSURE:
-        return [unsure]
-    values = list(answer) if isinstance(answer, (list, tuple)) else [answer]
-    return [question.option_index[v].label if v in question.option_index else str(v) for v in values]
-
-
 def _answer_lines(texts: list[str]) -> list[str]:
     """The answer wrapped into its cell: a multi-select lists one option a line, the ones past the room counted."""
     width = CELL_W - 2 * PAD
@@ -177,12 +170,13 @@ def _tag(right: int, top: int, word: str) -> str:
     )
 
 
-def _question_box(question: Question, top: int, answer: Any, asked: bool, decisive: bool, labels: Mapping[str, str]) -> tuple[str, _Node]:
+def _question_box(step: FlowStep, top: int, words: Mapping[str, str]) -> tuple[str, _Node]:
+    asked, decisive, question = step.answers is not None, step.decisive, step  # question: its id
     state = "taken" if asked else "skipped"
-    prompt = clean_text(question.prompt)
+    prompt = clean_text(step.prompt)
     prompt_lines = _wrap(prompt, BOX_W - CELL_W - 2 * PAD, PROMPT_SIZE, PROMPT_LINES[state])
-    texts = [clean_text(text) for text in _answer_texts(question, answer, labels["unsure"])] if asked else []
-    choice = _answer_lines(texts) if asked else [clean_text(labels["not_asked"])]
+    texts = [clean_text(text) for text in step.answers] if step.answers is not None else []
+    choice = _answer_lines(texts) if asked else [clean_text(words["not_asked"])]
     height = max(PAD + QID_LINE + len(prompt_lines) * LINE + PAD - 4, 2 * PAD + len(choice) * LINE)
     cell_x = BOX_X + BOX_W - CELL_W
     choice_top = top + (height - len(choice) * LINE) // 2 + 13
@@ -199,7 +193,7 @@ def _question_box(question: Question, top: int, answer: Any, asked: bool, decisi
     ]
     if decisive:
         parts.append(f'<rect class="accent" x="{BOX_X - 5}" y="{top - 5}" width="{BOX_W + 10}" height="{height + 10}" rx="9"/>')
-        parts.append(_tag(BOX_X + BOX_W - 10, top - 5, clean_text(labels["decisive"])))
+        parts.append(_tag(BOX_X + BOX_W - 10, top - 5, clean_text(words["decisive"])))
     parts.append("</g>")
     return "".join(parts), _Node(top, height)
 
@@ -232,61 +226,41 @@ def _bypass(upper: _Node, lower: _Node, start_x: int) -> str:
     )
 
 
-def _description(ruleset: Ruleset, answers: Mapping[str, Any], decisive: set[str], label: str, labels: Mapping[str, str]) -> str:
+def _description(chart: Flowchart) -> str:
     steps = []
-    for question in ruleset.questions:
-        if question.id in answers:
-            mark = f" ({labels['decisive']})" if question.id in decisive else ""
-            steps.append(f"{question.prompt} {'; '.join(_answer_texts(question, answers[question.id], labels['unsure']))}{mark}")
-    return clean_text(" \u2192 ".join(steps) + f". {labels['outcome']}: {label}.")
+    for _, section in chart.sections:
+        for step in section:
+            if step.answers is not None:
+                mark = f" ({chart.words['decisive']})" if step.decisive else ""
+                steps.append(f"{step.prompt} {'; '.join(step.answers)}{mark}")
+    return clean_text(" \u2192 ".join(steps) + f". {chart.words['outcome']}: {chart.outcome_label}.")
 
 
-def flowchart_svg(
-    ruleset: Ruleset,
-    path: Iterable[tuple[str, Any]],
-    decisive: Iterable[str],
-    outcome_code: str,
-    labels: Mapping[str, str],
-) -> str:
-    """The question bank as an SVG flowchart, in bank order by section, with this product's path highlighted.
+def flowchart_svg(chart: Flowchart) -> str:
+    """The question tree as an SVG flowchart, in bank order by section, with this product's path highlighted:
+    the layout of a `document.Flowchart` (what to draw), which holds every word shown.
 
-    `path` is the (question id, answer) pairs the product took (a multi-select's answer a list or tuple, or
-    'unsure'); `decisive` the ids of questions whose answer changed alone changes the outcome; `outcome_code`
-    a class code of `ruleset.labels` (GTMP, sCTMP, TEP, not-ATMP, undetermined). `labels` gives the words the
-    drawing needs in the reader's language: "title", "decisive", "outcome", "not_asked" and "unsure", and
-    optionally "outcome_label", the outcome as the report words it (e.g. a combined ATMP's label).
     Questions on the path carry class "taken", the others "skipped"; decisive ones also "decisive"; each box
     is a <g id="q-QUESTION_ID">, the outcome <g id="outcome">, so the page's print styles can address them.
     """
-    answers = dict(path)
-    unknown = sorted(set(answers) - set(ruleset.by_id))
-    if unknown:
-        raise ValueError(f"not a question of ruleset {ruleset.id!r}: {', '.join(unknown)}")
-    marked = set(decisive)
-    verdict = labels.get("outcome_label") or ruleset.labels[outcome_code]
-
     bands, boxes, edges = [], [], []
     start = _Node(4, 12)
     nodes: list[tuple[_Node, bool]] = [(start, True)]  # every node in order, and whether the path went through it
     y = start.bottom + GAP
-    for section in ruleset.sections:
-        questions = [q for q in ruleset.questions if q.section == section.id]
-        if not questions:
-            continue
+    for section_title, steps in chart.sections:
         band_top = y
-        title = _fit(clean_text(section.title), BOX_W - (SPINE_X - BOX_X) - 24, TITLE_SIZE, bold=True)
+        title = _fit(clean_text(section_title), BOX_W - (SPINE_X - BOX_X) - 24, TITLE_SIZE, bold=True)
         y += HEADER
-        for question in questions:
-            asked = question.id in answers
-            box, node = _question_box(question, y, answers.get(question.id), asked, question.id in marked, labels)
+        for step in steps:
+            box, node = _question_box(step, y, chart.words)
             boxes.append(box)
-            nodes.append((node, asked))
+            nodes.append((node, step.answers is not None))
             y = node.bottom + GAP
         band_bottom = y - GAP + 12
         bands.append(f'<rect class="band" x="8" y="{band_top}" width="{WIDTH - 16}" height="{band_bottom - band_top}" rx="10"/>')
         bands.append(_text(SPINE_X + 16, band_top + 19, [title], "band-title"))
         y = band_bottom + GAP
-    outcome, end = _outcome_box(y, outcome_code, verdict, labels["outcome"])
+    outcome, end = _outcome_box(y, chart.outcome_code, chart.outcome_label, chart.words["outcome"])
     nodes.append((end, True))
 
     for (upper, upper_taken), (lower, lower_taken) in zip(nodes, nodes[1:]):
@@ -297,8 +271,8 @@ def flowchart_svg(
             edges.append(_bypass(nodes[upper][0], nodes[lower][0], SPINE_X - 7 if upper == 0 else BOX_X))
 
     height = end.bottom + 8
-    title = clean_text(labels["title"])
-    description = _description(ruleset, answers, marked, verdict, labels)
+    title = clean_text(chart.words["title"])
+    description = _description(chart)
     arrow = '<marker id="flow-arrow{0}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{1}" markerHeight="{1}" ' \
             'markerUnits="userSpaceOnUse" orient="auto"><path class="arrow{2}" d="M0 0 L10 5 L0 10 z"/></marker>'
     return "\n".join(

@@ -15,7 +15,7 @@ from atmp_cli.document import (
     Block,
     Bullets,
     Document,
-    Figure,
+    Flowchart,
     Inline,
     KeyValue,
     LegalBlock,
@@ -135,8 +135,10 @@ def block(item: Block, depth: int = 2) -> list[str]:
         return ['<table class="kv">', *rows, "</table>"]
     if isinstance(item, LegalBlock):
         return legal(item)
-    if isinstance(item, Figure):
-        return ['<figure class="flowchart">', item.svg, f"<figcaption>{escape(item.alt)}</figcaption>", "</figure>"]
+    if isinstance(item, Flowchart):
+        from atmp_cli.render.flowchart import flowchart_svg
+
+        return ['<figure class="flowchart">', flowchart_svg(item), f"<figcaption>{escape(item.alt)}</figcaption>", "</figure>"]
     raise TypeError(f"no HTML layout for {type(item).__name__}")
 
 

@@ -13,7 +13,7 @@ from atmp_cli.document import (
     Block,
     Bullets,
     Document,
-    Figure,
+    Flowchart,
     Inline,
     KeyValue,
     LegalBlock,
@@ -104,7 +104,7 @@ def block(item: Block, depth: int = 2) -> list[str]:
         return ["| | |", "|---|---|"] + [f"| **{md(label, line_start=False)}** | {inline(value).replace('|', '&#124;')} |" for label, value in item.rows] + [""]
     if isinstance(item, LegalBlock):
         return legal(item)
-    if isinstance(item, Figure):
+    if isinstance(item, Flowchart):
         return []
     raise TypeError(f"no Markdown layout for {type(item).__name__}")
 

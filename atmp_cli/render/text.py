@@ -23,7 +23,7 @@ from atmp_cli.document import (
     Block,
     Bullets,
     Document,
-    Figure,
+    Flowchart,
     Headline,
     Inline,
     KeyValue,
@@ -113,7 +113,7 @@ def block(item: Block, depth: int = 0) -> RenderableType | None:
         return _KeyValues(item)
     if isinstance(item, LegalBlock):
         return legal(item)
-    if isinstance(item, Figure):
+    if isinstance(item, Flowchart):
         return None
     raise TypeError(f"no text layout for {type(item).__name__}")
 
